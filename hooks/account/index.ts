@@ -1,0 +1,75 @@
+// The account check: the identity's account and the target region must be among
+// those the configuration allows for the stage.
+import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
+
+export const accountHook: Hook = {
+  id: "account",
+  title: "account",
+  needs: ["credentials"],
+  skipReason: (context) => (context.offline ? "offline: the account is known only after an AWS call" : undefined),
+  run: async (context) => checkAccount(context),
+};
+
+export function checkAccount(context: PreflightContext): HookOutcome {
+  const identity = context.identity;
+  if (!identity) return { status: "unknown", summary: "no caller identity to check" };
+
+  const stage = context.stage?.value;
+  const allowedAccounts = context.stageConfig.accounts;
+  const allowedRegions = context.stageConfig.regions;
+  const stageLabel = stage ? `stage "${stage}"` : "this run (no stage)";
+  const configured = stage && context.config.stages?.[stage] ? `stages.${stage}` : 'stages["*"]';
+
+  if (!allowedAccounts && !allowedRegions) {
+    return {
+      status: "pass",
+      summary: `account ${identity.account}; no accounts are configured for ${stageLabel}`,
+      details: [`Bind the stage to its accounts with ${stage ? `stages.${stage}` : "stages"}.accounts in ${context.configOrigin === "defaults" ? "preflight.config.ts" : context.configOrigin}.`],
+      data: { account: identity.account },
+    };
+  }
+
+  if (allowedAccounts && !allowedAccounts.includes(identity.account)) {
+    return {
+      status: "fail",
+      summary: `account ${identity.account} is not allowed for ${stageLabel}; expected ${allowedAccounts.join(" or ")}`,
+      details: [
+        `identity: ${identity.arn}`,
+        `credentials: ${context.credentials?.source ?? "unknown source"}`,
+        `allowed by ${configured}.accounts in ${context.configOrigin}`,
+      ],
+      guidance: [
+        context.stageConfig.profile
+          ? `Use the stage's profile: --profile ${context.stageConfig.profile}, or export AWS_PROFILE=${context.stageConfig.profile} after unsetting the static keys.`
+          : `Switch to credentials for account ${allowedAccounts.join(" or ")}.`,
+        "If this account is right, add it to the stage's accounts in the configuration.",
+      ],
+      data: { account: identity.account, allowed: allowedAccounts },
+    };
+  }
+
+  const region = context.region?.value;
+  if (allowedRegions) {
+    if (!region) {
+      return {
+        status: "fail",
+        summary: `no region is set, and ${stageLabel} allows only ${allowedRegions.join(", ")}`,
+        guidance: [`Set the region with --region ${allowedRegions[0]}, AWS_REGION or the app config.`],
+      };
+    }
+    if (!allowedRegions.includes(region)) {
+      return {
+        status: "fail",
+        summary: `region ${region} (from ${context.region?.source}) is not allowed for ${stageLabel}; expected ${allowedRegions.join(" or ")}`,
+        guidance: [`Deploy with --region ${allowedRegions[0]}, or add ${region} to ${configured}.regions in ${context.configOrigin}.`],
+        data: { region, allowed: allowedRegions },
+      };
+    }
+  }
+
+  return {
+    status: "pass",
+    summary: `account ${identity.account}${region ? ` and region ${region}` : ""} are allowed for ${stageLabel}`,
+    data: { account: identity.account, ...(region ? { region } : {}) },
+  };
+}

@@ -1,0 +1,9 @@
+// The checks in the order they are reported. The runner starts each one as soon as
+// the checks it needs have finished.
+import type { Hook } from "../plugin/runner/types.js";
+import { accountHook } from "./account/index.js";
+import { credentialsHook } from "./credentials/index.js";
+
+export function defaultHooks(): Hook[] {
+  return [credentialsHook, accountHook];
+}

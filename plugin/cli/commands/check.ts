@@ -1,0 +1,46 @@
+// `sst-preflight check`: run the checks for a command without running the tool.
+import { defaultHooks } from "../../../hooks/index.js";
+import { runSession, type SessionResult } from "../../runner/session.js";
+import type { CliOptions } from "../args.js";
+
+export interface CheckInput {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  options: CliOptions;
+  command: string;
+  toolArgs: string[];
+  project?: { stage?: string; profile?: string; region?: string; origin: string };
+  signal?: AbortSignal;
+}
+
+export function runChecks(input: CheckInput): Promise<SessionResult> {
+  const { options } = input;
+  return runSession({
+    cwd: input.cwd,
+    env: input.env,
+    command: input.command,
+    toolArgs: input.toolArgs,
+    flags: {
+      ...(options.stage ? { stage: options.stage } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.tool ? { tool: options.tool } : {}),
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.failOn ? { failOn: options.failOn } : {}),
+      json: options.json === true,
+      verbose: options.verbose === true,
+      quiet: options.quiet === true,
+      noColor: options.noColor === true,
+      offline: options.offline === true,
+    },
+    ...(input.project ? { project: input.project } : {}),
+    hooks: defaultHooks(),
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+}
+
+export async function checkCommand(input: Omit<CheckInput, "command" | "toolArgs">): Promise<number> {
+  const result = await runChecks({ ...input, command: input.options.command ?? "deploy", toolArgs: [] });
+  if (input.signal?.aborted) return 130;
+  return result.blocked ? 1 : 0;
+}

@@ -1,0 +1,111 @@
+// Wrapper commands: `sst-preflight deploy ...` and `sst-preflight cdk ...` run the
+// checks with the stage, profile and region read from the tool's own arguments,
+// then run the project's tool with the arguments the checks added.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { PreflightError } from "../../errors.js";
+import { runTool } from "../../tools/spawn.js";
+import { readToolOption, type CliOptions } from "../args.js";
+import { runChecks } from "./check.js";
+
+export interface WrapInput {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  options: CliOptions;
+  /** `deploy`, `dev`, ... for SST, or `cdk`. */
+  command: string;
+  toolArgs: string[];
+  signal?: AbortSignal;
+  write(text: string): void;
+}
+
+export async function wrapCommand(input: WrapInput): Promise<number> {
+  const isCdk = input.command === "cdk";
+  const toolCommand = isCdk ? firstPositional(input.toolArgs) ?? "" : input.command;
+  const options = withToolFlags(input.options, input.toolArgs, isCdk);
+  const project = isCdk ? readCdkJson(input.cwd) : readSstJson(input.cwd);
+
+  let exitCode = 0;
+  if (input.env.PREFLIGHT_SKIP === "1") {
+    input.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
+  } else {
+    const result = await runChecks({
+      cwd: input.cwd,
+      env: input.env,
+      options: { ...options, ...(isCdk ? { tool: options.tool ?? "cdk" } : {}) },
+      command: toolCommand,
+      toolArgs: input.toolArgs,
+      ...(project ? { project } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    if (input.signal?.aborted) return 130;
+    if (result.blocked) {
+      const tool = isCdk ? "cdk" : "sst";
+      input.write(`sst-preflight stopped \`${tool} ${isCdk ? input.toolArgs.join(" ") : [input.command, ...input.toolArgs].join(" ")}\` before it ran.\n`);
+      return 1;
+    }
+    const args = isCdk ? [...input.toolArgs, ...result.context.changes.args] : [input.command, ...input.toolArgs, ...result.context.changes.args];
+    exitCode = await runTool(isCdk ? "cdk" : "sst", args, { cwd: input.cwd, env: input.env, ...childEnv(result.context) });
+    return exitCode;
+  }
+
+  const args = isCdk ? input.toolArgs : [input.command, ...input.toolArgs];
+  return runTool(isCdk ? "cdk" : "sst", args, { cwd: input.cwd, env: input.env });
+}
+
+function childEnv(context: { childEnv?: Record<string, string> }): { extraEnv?: Record<string, string> } {
+  return context.childEnv && Object.keys(context.childEnv).length > 0 ? { extraEnv: context.childEnv } : {};
+}
+
+/** Takes --stage, --profile and --region from the tool's arguments unless our own options set them. */
+function withToolFlags(options: CliOptions, toolArgs: string[], isCdk: boolean): CliOptions {
+  const merged: CliOptions = { ...options };
+  const stage = isCdk ? readContextStage(toolArgs) : readToolOption(toolArgs, ["--stage"]);
+  const profile = readToolOption(toolArgs, ["--profile"]);
+  const region = isCdk ? undefined : readToolOption(toolArgs, ["--region"]);
+  if (!merged.stage && stage) merged.stage = stage;
+  if (!merged.profile && profile) merged.profile = profile;
+  if (!merged.region && region) merged.region = region;
+  return merged;
+}
+
+function readContextStage(args: string[]): string | undefined {
+  const value = readToolOption(args, ["-c", "--context"]);
+  const match = value?.match(/^stage=(.+)$/);
+  return match?.[1];
+}
+
+function firstPositional(args: string[]): string | undefined {
+  return args.find((arg) => !arg.startsWith("-"));
+}
+
+function readSstJson(cwd: string): { stage?: string; region?: string; origin: string } | undefined {
+  const file = path.join(cwd, "sst.json");
+  const parsed = readJsonObject(file);
+  if (!parsed) return undefined;
+  return {
+    origin: "sst.json",
+    ...(typeof parsed.stage === "string" ? { stage: parsed.stage } : {}),
+    ...(typeof parsed.region === "string" ? { region: parsed.region } : {}),
+  };
+}
+
+function readCdkJson(cwd: string): { profile?: string; region?: string; origin: string } | undefined {
+  const parsed = readJsonObject(path.join(cwd, "cdk.json"));
+  if (!parsed) return undefined;
+  return {
+    origin: "cdk.json",
+    ...(typeof parsed.profile === "string" ? { profile: parsed.profile } : {}),
+    ...(typeof parsed.region === "string" ? { region: parsed.region } : {}),
+  };
+}
+
+function readJsonObject(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : undefined;
+  } catch (error) {
+    throw new PreflightError("InvalidConfig", `${file} is not valid JSON: ${(error as Error).message}`, { hints: ["Fix the JSON syntax in that file."] });
+  }
+}

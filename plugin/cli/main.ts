@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Entry point of the sst-preflight command. It owns stdout, stderr and the exit code.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describeError, isPreflightError } from "../errors.js";
+import { EXTRA_VALUE_OPTIONS, parseCommandLine, WRAPPER_COMMANDS } from "./args.js";
+import { checkCommand } from "./commands/check.js";
+import { wrapCommand } from "./commands/wrap.js";
+import { HELP } from "./help.js";
+
+async function main(argv: string[]): Promise<number> {
+  const write = (text: string) => process.stderr.write(text);
+  const parsed = parseCommandLine(argv, EXTRA_VALUE_OPTIONS);
+  const { options } = parsed;
+
+  if (options.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (options.help || !parsed.command) {
+    (parsed.command || options.help ? process.stdout : process.stderr).write(HELP);
+    return options.help ? 0 : 2;
+  }
+
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort(new Error("interrupted"));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const common = { cwd: process.cwd(), env: process.env, options, signal: interrupt.signal };
+
+  try {
+    if (parsed.command === "check") return await checkCommand(common);
+    if (WRAPPER_COMMANDS.has(parsed.command)) {
+      return await wrapCommand({ ...common, command: parsed.command, toolArgs: parsed.toolArgs, write });
+    }
+    const extra = await loadExtraCommand(parsed.command);
+    if (extra) return await extra({ ...common, positionals: parsed.positionals, write });
+    write(`Unknown command "${parsed.command}".\n\n${HELP}`);
+    return 2;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+export type ExtraCommand = (input: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  options: ReturnType<typeof parseCommandLine>["options"];
+  positionals: string[];
+  signal: AbortSignal;
+  write(text: string): void;
+}) => Promise<number>;
+
+/** Loads commands that live in their own modules, so a check run does not load them. */
+async function loadExtraCommand(name: string): Promise<ExtraCommand | undefined> {
+  const modules: Record<string, () => Promise<{ run: ExtraCommand }>> = {};
+  const load = modules[name];
+  return load ? (await load()).run : undefined;
+}
+
+function packageVersion(): string {
+  const manifest = fileURLToPath(new URL("../../../package.json", import.meta.url));
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (isPreflightError(error)) {
+      process.stderr.write(`sst-preflight: ${error.message}\n`);
+      for (const hint of error.hints) process.stderr.write(`  → ${hint}\n`);
+      if (process.argv.includes("--debug") && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`sst-preflight: unexpected error: ${describeError(error)}\n`);
+    if (process.argv.includes("--debug") && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write("  → Run again with --debug to see the stack trace, and report it.\n");
+    process.exitCode = 1;
+  },
+);

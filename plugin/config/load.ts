@@ -1,0 +1,113 @@
+// Finds and loads the configuration: an explicit --config file, a preflight.config.*
+// file in the project, or the "sst-preflight" key of package.json, in that order.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { configError, describeError } from "../errors.js";
+import type { PreflightConfig } from "./schema.js";
+import { validateConfig } from "./validate.js";
+
+export const CONFIG_FILE_NAMES = [
+  "preflight.config.ts",
+  "preflight.config.mts",
+  "preflight.config.js",
+  "preflight.config.mjs",
+  "preflight.config.json",
+];
+
+export interface LoadedConfig {
+  config: PreflightConfig;
+  /** Where the configuration came from, for messages; "defaults" when nothing was found. */
+  origin: string;
+  file?: string;
+}
+
+export async function loadConfig(cwd: string, explicitFile?: string): Promise<LoadedConfig> {
+  if (explicitFile) {
+    const file = path.resolve(cwd, explicitFile);
+    if (!existsSync(file)) {
+      throw configError(`Configuration file not found: ${file}`, ["Check the path given to --config."]);
+    }
+    return { config: validateConfig(await readConfigFile(file), file), origin: file, file };
+  }
+
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = path.join(cwd, name);
+    if (existsSync(file)) {
+      return { config: validateConfig(await readConfigFile(file), file), origin: file, file };
+    }
+  }
+
+  const packageFile = path.join(cwd, "package.json");
+  if (existsSync(packageFile)) {
+    const manifest = readJson(packageFile);
+    const section = (manifest as Record<string, unknown> | null)?.["sst-preflight"];
+    if (section !== undefined) {
+      const origin = `${packageFile} ("sst-preflight" key)`;
+      return { config: validateConfig(section, origin), origin, file: packageFile };
+    }
+  }
+
+  return { config: validateConfig({}, "defaults"), origin: "defaults" };
+}
+
+async function readConfigFile(file: string): Promise<unknown> {
+  if (file.endsWith(".json")) return readJson(file);
+
+  let loaded: unknown;
+  try {
+    if (/\.m?ts$/.test(file)) {
+      // jiti compiles TypeScript on the fly, so projects need no build step for this file.
+      const { createJiti } = await import("jiti");
+      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+      loaded = await jiti.import(file);
+    } else {
+      loaded = await import(pathToFileURL(file).href);
+    }
+  } catch (error) {
+    throw configError(`Could not load ${file}: ${describeError(error)}`, [
+      "Fix the syntax error or the failing import in that file.",
+    ], error);
+  }
+
+  const module = loaded as Record<string, unknown> | null;
+  const value = module && "default" in module ? module.default : module;
+  if (value === undefined) {
+    throw configError(`${file} has no default export`, ['Export the configuration: export default defineConfig({ ... })']);
+  }
+  return value;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw configError(`Could not read ${file}: ${describeError(error)}`, [], error);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw configError(`${file} is not valid JSON: ${describeError(error)}`, ["Fix the JSON syntax in that file."], error);
+  }
+}
+
+/** Merges configurations; later ones win field by field, and stage entries merge per stage. */
+export function mergeConfigs(...configs: Array<PreflightConfig | undefined>): PreflightConfig {
+  const merged: PreflightConfig = {};
+  for (const config of configs) {
+    if (!config) continue;
+    const stages = { ...merged.stages };
+    for (const [name, stage] of Object.entries(config.stages ?? {})) {
+      stages[name] = { ...stages[name], ...stage };
+    }
+    Object.assign(merged, config, {
+      stages,
+      checks: { ...merged.checks, ...config.checks },
+      credentials: { ...merged.credentials, ...config.credentials },
+      permissions: { ...merged.permissions, ...config.permissions },
+      bootstrap: { ...merged.bootstrap, ...config.bootstrap },
+    });
+  }
+  return merged;
+}

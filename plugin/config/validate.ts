@@ -1,0 +1,56 @@
+// Turns schema issues into one error that names the source, the field, the value
+// received and what was expected.
+import type { z } from "zod";
+import { configError } from "../errors.js";
+import { configSchema, type PreflightConfig } from "./schema.js";
+
+export function validateConfig(raw: unknown, origin: string): PreflightConfig {
+  const result = configSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+
+  const lines = result.error.issues.slice(0, 10).map((issue) => formatIssue(issue, raw));
+  const more = result.error.issues.length > 10 ? [`... and ${result.error.issues.length - 10} more`] : [];
+  const list = [...lines, ...more].map((line) => `  - ${line}`).join("\n");
+  throw configError(`Invalid sst-preflight configuration in ${origin}:\n${list}`, [
+    "Fix the fields listed above; the configuration reference in the README lists every field.",
+  ]);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const key of path) {
+    if (typeof key === "number") text += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) text += text ? `.${key}` : key;
+    else text += `[${JSON.stringify(String(key))}]`;
+  }
+  return text || "(root)";
+}
+
+function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const where = formatPath(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    return `${where}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  const received = valueAt(raw, issue.path);
+  const shown = received === undefined ? "nothing" : preview(received);
+  return `${where}: ${issue.message}, got ${shown}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

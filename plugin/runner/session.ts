@@ -1,0 +1,176 @@
+// One preflight run, shared by the CLI and the SST v2 integration: load the
+// configuration, resolve the context, run the hooks, report, and decide.
+import { AwsClients } from "../aws/clients.js";
+import { loadSharedFiles } from "../aws/profiles.js";
+import { loadConfig, mergeConfigs } from "../config/load.js";
+import type { PreflightConfig, StageConfig, ToolName } from "../config/schema.js";
+import { validateConfig } from "../config/validate.js";
+import { buildJsonReport, type JsonReport } from "../report/json.js";
+import { HumanReporter } from "../report/human.js";
+import { wantsColor } from "../report/color.js";
+import { detectTool } from "../tools/detect.js";
+import { resolveProfile, resolveRegion, resolveStage } from "../tools/settings.js";
+import { promptOnTerminal } from "./prompt.js";
+import { overallStatus, runHooks, shouldBlock, type FailOn } from "./run-hooks.js";
+import type { CheckResult, Hook, PreflightContext, ToolInfo } from "./types.js";
+
+export interface SessionInput {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  command: string;
+  toolArgs: string[];
+  flags: {
+    stage?: string;
+    profile?: string;
+    region?: string;
+    tool?: ToolName;
+    config?: string;
+    json?: boolean;
+    verbose?: boolean;
+    quiet?: boolean;
+    noColor?: boolean;
+    offline?: boolean;
+    failOn?: FailOn;
+  };
+  /** Inline options, as passed to preflight() in sst.config.ts. */
+  inlineConfig?: unknown;
+  /** The SST v2 app config returned by the user's config(). */
+  appConfig?: Record<string, unknown>;
+  /** Values the project files give, for tools that are not SST v2. */
+  project?: { stage?: string; profile?: string; region?: string; origin: string };
+  hooks: Hook[];
+  /** Where human output goes; stderr by default. */
+  writeHuman?: (text: string) => void;
+  /** Where the --json document goes; stdout by default. */
+  writeJson?: (text: string) => void;
+  /** Aborts the run, for example on SIGINT. */
+  signal?: AbortSignal;
+  stdinIsTTY?: boolean;
+}
+
+export interface SessionResult {
+  context: PreflightContext;
+  results: CheckResult[];
+  blocked: boolean;
+  report: JsonReport;
+}
+
+const DEFAULT_BUDGET_SECONDS = 60;
+const DEFAULT_CALL_TIMEOUT_SECONDS = 10;
+
+export async function runSession(input: SessionInput): Promise<SessionResult> {
+  const began = performance.now();
+  const loaded = await loadConfig(input.cwd, input.flags.config);
+  const inline = input.inlineConfig === undefined ? undefined : validateConfig(input.inlineConfig, "the options passed to preflight()");
+  const config = mergeConfigs(loaded.config, inline);
+  const configOrigin = inline ? (loaded.origin === "defaults" ? "sst.config.ts" : `${loaded.origin} and sst.config.ts`) : loaded.origin;
+
+  const tool = detectTool(input.cwd, input.flags.tool ?? config.tool);
+  const files = await loadSharedFiles(input.env);
+  const project = input.project ?? projectFromAppConfig(input.appConfig);
+  const settingsInput = {
+    tool: tool.name,
+    cwd: input.cwd,
+    env: input.env,
+    flags: input.flags,
+    project,
+    files,
+    ...(config.defaultStage ? { defaultStage: config.defaultStage } : {}),
+  };
+  const stage = resolveStage(settingsInput);
+  const stageConfig = stageSettings(config, stage?.value);
+  const profile = resolveProfile(settingsInput, stageConfig, stage?.value);
+  const region = resolveRegion(settingsInput, profile, stageConfig);
+
+  const budget = AbortSignal.timeout((config.timeoutSeconds ?? DEFAULT_BUDGET_SECONDS) * 1000);
+  const signal = input.signal ? AbortSignal.any([budget, input.signal]) : budget;
+  const stdinIsTTY = input.stdinIsTTY ?? process.stdin.isTTY === true;
+  const interactive = stdinIsTTY && !isCI(input.env);
+  const writeHuman = input.writeHuman ?? ((text: string) => process.stderr.write(text));
+  const awsCallTimeoutMs = (config.awsCallTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_SECONDS) * 1000;
+
+  const context: PreflightContext = {
+    tool,
+    command: input.command,
+    toolArgs: input.toolArgs,
+    cwd: input.cwd,
+    env: input.env,
+    stage,
+    region,
+    profile,
+    config,
+    configOrigin,
+    stageConfig,
+    ...(input.appConfig ? { appConfig: input.appConfig } : {}),
+    interactive,
+    offline: input.flags.offline === true,
+    aws: new AwsClients({ requestTimeoutMs: awsCallTimeoutMs, ...(region ? { defaultRegion: region.value } : {}) }),
+    changes: { args: [], sstConfig: {}, notes: [] },
+    signal,
+    awsCallTimeoutMs,
+    log: makeLogger(writeHuman, input.flags.verbose === true, input.env),
+    prompt: (question, options) => promptOnTerminal(question, { ...options, interactive, signal }),
+  };
+
+  const reporter = new HumanReporter({
+    write: writeHuman,
+    color: wantsColor(process.stderr, input.env, input.flags.noColor),
+    verbose: input.flags.verbose === true,
+    quiet: input.flags.quiet === true,
+  });
+  reporter.header(context);
+
+  let results: CheckResult[];
+  try {
+    results = await runHooks(input.hooks, context, { onResult: (result) => reporter.result(result) });
+  } finally {
+    await context.aws.destroy();
+  }
+
+  const blocked = shouldBlock(results, input.flags.failOn);
+  const durationMs = performance.now() - began;
+  reporter.summary(results, durationMs, context.changes.notes);
+  const report = buildJsonReport(context, results, { status: overallStatus(results), blocked }, durationMs);
+  if (input.flags.json) (input.writeJson ?? ((text: string) => process.stdout.write(text)))(`${JSON.stringify(report, null, 2)}\n`);
+  return { context, results, blocked, report };
+}
+
+export function isCI(env: NodeJS.ProcessEnv): boolean {
+  const value = env.CI;
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+
+function projectFromAppConfig(appConfig: Record<string, unknown> | undefined): SessionInput["project"] & object {
+  const text = (key: string) => (typeof appConfig?.[key] === "string" ? (appConfig[key] as string) : undefined);
+  const stage = text("stage");
+  const profile = text("profile");
+  const region = text("region");
+  return {
+    origin: "sst.config.ts",
+    ...(stage ? { stage } : {}),
+    ...(profile ? { profile } : {}),
+    ...(region ? { region } : {}),
+  };
+}
+
+/** Merges the "*" stage entry with the named stage's entry. */
+export function stageSettings(config: PreflightConfig, stage: string | undefined): StageConfig {
+  const fallback = config.stages?.["*"] ?? {};
+  const own = stage ? config.stages?.[stage] : undefined;
+  return { ...fallback, ...own };
+}
+
+function makeLogger(write: (text: string) => void, verbose: boolean, env: NodeJS.ProcessEnv): PreflightContext["log"] {
+  const debug = verbose || Boolean(env.NODE_DEBUG?.split(",").includes("preflight"));
+  return {
+    debug: (message) => {
+      if (debug) write(`  debug: ${message}\n`);
+    },
+    info: (message) => {
+      if (verbose) write(`  ${message}\n`);
+    },
+    warn: (message) => write(`  warning: ${message}\n`),
+  };
+}
+
+export type { ToolInfo };

@@ -1,0 +1,116 @@
+// SST v2 integration: `config: preflight((input) => ({ ... }), options)` in
+// sst.config.ts. SST awaits config() before it calls AWS, so the checks run first;
+// a failed check ends the process before SST reaches CloudFormation.
+import { DEFAULT_COMMANDS, type PreflightConfig } from "../config/schema.js";
+import { isPreflightError } from "../errors.js";
+import { runSession } from "../runner/session.js";
+import { defaultHooks } from "../../hooks/index.js";
+import type { FailOn } from "../runner/run-hooks.js";
+
+/** Options of preflight(): the configuration, plus how this integration reports. */
+export type PreflightOptions = PreflightConfig & {
+  /** Stop the deploy on "fail" (default), "unknown" or "warn". */
+  failOn?: FailOn;
+};
+
+/** The argv SST v2 passes to config(): `_` holds the command, such as ["deploy"]. */
+interface SstInput {
+  _?: unknown;
+  stage?: unknown;
+  profile?: unknown;
+  region?: unknown;
+}
+
+const RUN_KEY = Symbol.for("sst-preflight.sst-run");
+
+/**
+ * Wraps an SST v2 app's config() so the checks run before SST deploys. Returns a
+ * config() that resolves to the app's config with the changes the checks made,
+ * such as `cdk.cloudFormationExecutionRole`.
+ */
+export function preflight<Input, Output>(
+  appConfig: (input: Input) => Output | Promise<Output>,
+  options?: PreflightOptions,
+): (input: Input) => Promise<Output> {
+  return async (input: Input) => {
+    const app = await appConfig(input);
+    const argv = (input ?? {}) as SstInput;
+    const command = Array.isArray(argv._) && typeof argv._[0] === "string" ? argv._[0] : undefined;
+    const { failOn, ...config } = options ?? {};
+    const commands = config.commands ?? DEFAULT_COMMANDS;
+    if (!command || !commands.includes(command)) return app;
+    if (process.env.PREFLIGHT_SKIP === "1") {
+      process.stderr.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
+      return app;
+    }
+
+    // SST may call config() more than once in one process; check once.
+    const store = globalThis as unknown as Record<symbol, Promise<Record<string, unknown>> | undefined>;
+    store[RUN_KEY] ??= check(command, argv, app as Record<string, unknown>, config, failOn);
+    const changes = await store[RUN_KEY];
+    return applyChanges(app, changes);
+  };
+}
+
+async function check(
+  command: string,
+  argv: SstInput,
+  app: Record<string, unknown>,
+  config: PreflightConfig,
+  failOn: FailOn | undefined,
+): Promise<Record<string, unknown>> {
+  const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+  try {
+    const stage = text(argv.stage);
+    const profile = text(argv.profile);
+    const region = text(argv.region);
+    const result = await runSession({
+      cwd: process.cwd(),
+      env: process.env,
+      command,
+      toolArgs: process.argv.slice(3),
+      flags: {
+        tool: "sst-v2",
+        ...(stage ? { stage } : {}),
+        ...(profile ? { profile } : {}),
+        ...(region ? { region } : {}),
+        ...(failOn ? { failOn } : {}),
+      },
+      inlineConfig: config,
+      appConfig: app,
+      hooks: defaultHooks(),
+    });
+    if (result.blocked) stop(`sst-preflight stopped \`sst ${command}\` before it deployed anything.`, 1);
+    return result.context.changes.sstConfig;
+  } catch (error) {
+    if (isPreflightError(error)) {
+      const hints = error.hints.map((hint) => `\n  → ${hint}`).join("");
+      stop(`sst-preflight: ${error.message}${hints}`, error.exitCode);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Ends the process. A thrown error would make SST print a stack trace and, with
+ * telemetry on and no network, could even exit 0; exiting here is the only way to
+ * stop SST cleanly with our exit code.
+ */
+function stop(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+/** Merges the checks' changes into the app config, one level deep for objects such as `cdk`. */
+function applyChanges<T>(app: T, changes: Record<string, unknown>): T {
+  if (Object.keys(changes).length === 0) return app;
+  const result = { ...(app as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(changes)) {
+    const current = result[key];
+    result[key] =
+      value && typeof value === "object" && !Array.isArray(value) && current && typeof current === "object"
+        ? { ...(current as Record<string, unknown>), ...(value as Record<string, unknown>) }
+        : value;
+  }
+  return result as T;
+}
