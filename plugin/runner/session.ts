@@ -31,6 +31,9 @@ export interface SessionInput {
     noColor?: boolean;
     offline?: boolean;
     failOn?: FailOn;
+    fix?: boolean;
+    yes?: boolean;
+    roleArn?: string;
   };
   /** Inline options, as passed to preflight() in sst.config.ts. */
   inlineConfig?: unknown;
@@ -104,6 +107,11 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
     ...(input.appConfig ? { appConfig: input.appConfig } : {}),
     interactive,
     offline: input.flags.offline === true,
+    flags: {
+      fix: input.flags.fix === true,
+      yes: input.flags.yes === true,
+      ...(input.flags.roleArn ? { roleArn: input.flags.roleArn } : {}),
+    },
     aws: new AwsClients({ requestTimeoutMs: awsCallTimeoutMs, ...(region ? { defaultRegion: region.value } : {}) }),
     changes: { args: [], sstConfig: {}, notes: [] },
     signal,

@@ -80,6 +80,15 @@ export interface PreflightContext {
   interactive: boolean;
   /** Offline mode: no AWS call is made. */
   offline: boolean;
+  /** Command-line choices that hooks act on. */
+  flags: {
+    /** --fix: repair what a check can repair, such as a missing bootstrap. */
+    fix: boolean;
+    /** --yes: answer yes to confirmations. */
+    yes: boolean;
+    /** --role-arn: overrides the stage's roleArn. */
+    roleArn?: string;
+  };
   /** Set by the credentials hook. */
   credentials?: ResolvedCredentials;
   /** Set by the credentials hook after sts:GetCallerIdentity. */
