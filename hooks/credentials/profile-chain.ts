@@ -55,7 +55,7 @@ export function nearestProfile(files: SharedFiles, name: string): string | undef
     if (!best || distance < best.distance) best = { name: candidate, distance };
   }
   if (!best) return undefined;
-  const tolerance = Math.max(2, Math.floor(name.length / 3));
+  const tolerance = Math.max(2, Math.ceil(name.length / 2));
   return best.distance <= tolerance ? best.name : undefined;
 }
 

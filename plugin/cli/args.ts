@@ -39,6 +39,9 @@ export interface ParsedCommandLine {
 
 export const WRAPPER_COMMANDS = new Set(["deploy", "dev", "start", "remove", "diff", "bootstrap", "cdk"]);
 
+/** Subcommands with options of their own, which arrive in `options.extra`. */
+export const EXTRA_OPTION_COMMANDS: ReadonlySet<string> = new Set(["policy", "init"]);
+
 /** Options of the other subcommands that take a value, such as `policy --strategy services`. */
 export const EXTRA_VALUE_OPTIONS: ReadonlySet<string> = new Set(["strategy", "services", "policy-file", "cdk-out", "format", "output", "package-manager"]);
 
@@ -81,7 +84,7 @@ export function parseCommandLine(argv: string[], extraValueOptions: ReadonlySet<
         index += inlineValue === undefined ? 2 : 1;
         continue;
       }
-      if (command && !WRAPPER_COMMANDS.has(command)) {
+      if (command && EXTRA_OPTION_COMMANDS.has(command)) {
         // Unknown flags of subcommands like `policy --custom-domain` are kept for them.
         options.extra[rawName] = inlineValue ?? true;
         index++;

@@ -59,7 +59,8 @@ export class HumanReporter {
     ].filter(Boolean);
     for (const note of notes) this.options.write(`${this.paint.dim("•")} ${note}\n`);
     if (this.options.quiet && count("fail") === 0 && count("warn") === 0 && count("unknown") === 0) return;
-    this.options.write(`${parts.join(", ")} ${this.paint.dim(`in ${(durationMs / 1000).toFixed(1)} s`)}\n`);
+    const took = durationMs < 1000 ? `${Math.round(durationMs)} ms` : `${(durationMs / 1000).toFixed(1)} s`;
+    this.options.write(`${parts.join(", ")} ${this.paint.dim(`in ${took}`)}\n`);
   }
 
   message(text: string): void {

@@ -37,7 +37,7 @@ async function runOne(
   resultOf: (id: HookId) => Promise<CheckResult> | undefined,
 ): Promise<CheckResult> {
   const setting: CheckSetting = context.config.checks?.[hook.id] ?? "on";
-  const began = performance.now();
+  let began = performance.now();
   const finish = (outcome: HookOutcome): CheckResult => {
     const result = toResult(hook, outcome, setting, performance.now() - began);
     listener.onResult?.(result);
@@ -62,6 +62,7 @@ async function runOne(
   if (reason) return finish({ status: "skip", summary: reason });
 
   listener.onStart?.(hook);
+  began = performance.now();
   try {
     const outcome = await raceWithSignal(hook.run(context), context.signal);
     return finish(outcome);

@@ -129,9 +129,11 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
   reporter.header(context);
 
   let results: CheckResult[];
+  const restoreWarning = silenceSdkNodeWarning();
   try {
     results = await runHooks(input.hooks, context, { onResult: (result) => reporter.result(result) });
   } finally {
+    restoreWarning();
     await context.aws.destroy();
   }
 
@@ -141,6 +143,20 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
   const report = buildJsonReport(context, results, { status: overallStatus(results), blocked }, durationMs);
   if (input.flags.json) (input.writeJson ?? ((text: string) => process.stdout.write(text)))(`${JSON.stringify(report, null, 2)}\n`);
   return { context, results, blocked, report };
+}
+
+/**
+ * Turns off, for our own clients only, the AWS SDK's notice that its releases after
+ * January 2027 need Node 22: printed before every deploy it would bury the report.
+ * The variable is restored afterwards, so the wrapped tool sees the user's setting.
+ */
+function silenceSdkNodeWarning(): () => void {
+  const name = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";
+  if (process.env[name] !== undefined) return () => {};
+  process.env[name] = "true";
+  return () => {
+    delete process.env[name];
+  };
 }
 
 export function isCI(env: NodeJS.ProcessEnv): boolean {

@@ -28,6 +28,10 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
   let exitCode = 0;
   if (input.env.PREFLIGHT_SKIP === "1") {
     input.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
+  } else if (!isCdk && usesPreflightInSstConfig(input.cwd)) {
+    // The app's config() runs the checks inside SST with the inline options, which
+    // this process cannot see; checking here too would run every check twice.
+    if (input.options.verbose) input.write("sst-preflight: sst.config.ts calls preflight(); the checks run inside sst\n");
   } else {
     const result = await runChecks({
       cwd: input.cwd,
@@ -51,6 +55,17 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
 
   const args = isCdk ? input.toolArgs : [input.command, ...input.toolArgs];
   return runTool(isCdk ? "cdk" : "sst", args, { cwd: input.cwd, env: input.env });
+}
+
+/** Whether an SST v2 app registers the checks in its sst.config.ts. */
+function usesPreflightInSstConfig(cwd: string): boolean {
+  for (const name of ["sst.config.ts", "sst.config.mjs", "sst.config.js"]) {
+    const file = path.join(cwd, name);
+    if (!existsSync(file)) continue;
+    const source = readFileSync(file, "utf8");
+    return /from\s+["']sst-preflight["']/.test(source) && /\bpreflight\s*\(/.test(source);
+  }
+  return false;
 }
 
 function childEnv(context: { childEnv?: Record<string, string> }): { extraEnv?: Record<string, string> } {
