@@ -44,7 +44,7 @@ types("wrong config field type is caught", async () => {
 types("wrong option type is caught", async () => {
   const result = await typecheck([['accounts: ["111111111111"],', "accounts: 111111111111,"]]);
   assert.is(result.exitCode, 1);
-  assert.match(result.stdout, "accounts");
+  assert.match(result.stdout, "Type 'number' is not assignable to type 'string[]'");
 });
 
 types.run();
