@@ -85,8 +85,12 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
   const profile = resolveProfile(settingsInput, stageConfig, stage?.value);
   const region = resolveRegion(settingsInput, profile, stageConfig);
 
-  const budget = AbortSignal.timeout((config.timeoutSeconds ?? DEFAULT_BUDGET_SECONDS) * 1000);
-  const signal = input.signal ? AbortSignal.any([budget, input.signal]) : budget;
+  // A referenced timer, unlike AbortSignal.timeout, keeps the process alive until the
+  // budget ends, so a hook stuck on a promise still gets reported as unknown.
+  const budgetSeconds = config.timeoutSeconds ?? DEFAULT_BUDGET_SECONDS;
+  const budget = new AbortController();
+  const budgetTimer = setTimeout(() => budget.abort(new Error(`the run's time budget of ${budgetSeconds} s was spent`)), budgetSeconds * 1000);
+  const signal = input.signal ? AbortSignal.any([budget.signal, input.signal]) : budget.signal;
   const stdinIsTTY = input.stdinIsTTY ?? process.stdin.isTTY === true;
   const interactive = stdinIsTTY && !isCI(input.env);
   const writeHuman = input.writeHuman ?? ((text: string) => process.stderr.write(text));
@@ -133,6 +137,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
   try {
     results = await runHooks(input.hooks, context, { onResult: (result) => reporter.result(result) });
   } finally {
+    clearTimeout(budgetTimer);
     restoreWarning();
     await context.aws.destroy();
   }
