@@ -3,7 +3,8 @@
 import type { Hook } from "../plugin/runner/types.js";
 import { accountHook } from "./account/index.js";
 import { credentialsHook } from "./credentials/index.js";
+import { serviceRoleHook } from "./service-role/index.js";
 
 export function defaultHooks(): Hook[] {
-  return [credentialsHook, accountHook];
+  return [credentialsHook, accountHook, serviceRoleHook];
 }
