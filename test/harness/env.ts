@@ -133,9 +133,9 @@ function validateVars(vars: EnvVars): void {
  * a loopback emulator.
  *
  * The environment keeps only a few neutral variables of the parent (PATH, locale, temporary
- * directory, NODE_PATH), drops every `AWS_*`, `SST_*`, `CDK_*`, `GITHUB_*` and `CI`, sets the
- * emulator endpoint, disables the instance metadata lookup, telemetry, colors and npm network use,
- * and then applies `vars`.
+ * directory, NODE_PATH) and drops every `AWS_*`, `SST_*`, `CDK_*`, `GITHUB_*` and `CI`. It sets
+ * the emulator endpoint and disables the instance metadata lookup, telemetry, colors and npm
+ * network use. `vars` is applied last.
  * Throws when the endpoint, an `endpoint_url` in the files or an `AWS_ENDPOINT_URL*` in `vars` is
  * not loopback, or when `vars` sets `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`.
  */

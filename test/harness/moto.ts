@@ -21,7 +21,7 @@ export interface MotoOptions {
   accountId?: string;
   /** Extra variables for moto_server, for example `MOTO_IAM_LOAD_MANAGED_POLICIES: "true"`. */
   env?: Record<string, string>;
-  /** How long to wait for the server to answer. Default 30000 ms. */
+  /** How long to wait for the server to respond. Default 30000 ms. */
   startTimeoutMs?: number;
 }
 
@@ -172,7 +172,7 @@ interface HttpResult {
 }
 
 /** Sends one request to a loopback URL and returns its status and body. */
-export async function sendHttp(
+async function sendHttp(
   url: string,
   options: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<HttpResult> {
@@ -253,7 +253,7 @@ async function waitUntilReady(
         return { kind: "port-in-use" };
       }
       throw new Error(
-        `moto_server exited with ${child.exitCode ?? child.signalCode} before it answered on ${url}. Its output:\n${output}`,
+        `moto_server exited with ${child.exitCode ?? child.signalCode} before it responded on ${url}. Its output:\n${output}`,
       );
     }
     try {
@@ -264,12 +264,12 @@ async function waitUntilReady(
     }
   }
   throw new Error(
-    `moto_server did not answer on ${url} within ${timeoutMs} ms. Its output:\n${lines.join("\n")}`,
+    `moto_server did not respond on ${url} within ${timeoutMs} ms. Its output:\n${lines.join("\n")}`,
   );
 }
 
 /**
- * Starts `moto_server -H 127.0.0.1 -p PORT` on a free port and resolves once it answers.
+ * Starts `moto_server -H 127.0.0.1 -p PORT` on a free port and resolves once it responds to HTTP.
  *
  * The server shares the caller's process group, so killing the test's group kills it too, and it
  * is killed when the process exits or gets SIGINT, SIGTERM or SIGHUP. It does not keep the event
@@ -354,10 +354,13 @@ function createHandle(
   };
 
   const stop = async (): Promise<void> => {
-    const exited =
-      child.exitCode !== null || child.signalCode !== null
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    if (child.exitCode !== null || child.signalCode !== null) {
+      killServer(server);
+      return;
+    }
+    // The child is unreferenced, so without ref() the process could end while waiting here.
+    child.ref();
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     killServer(server);
     await exited;
   };

@@ -26,7 +26,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient, type ParameterType } from "@aws-sdk/client-ssm";
-import type { AwsCredentialIdentity } from "@smithy/types";
+import type { AwsCredentialIdentity, BuildMiddleware, MiddlewareStack } from "@smithy/types";
 
 import { assertLoopbackUrl } from "./env.js";
 
@@ -44,10 +44,13 @@ export interface SeedOptions {
   region?: string;
 }
 
-/** Fake keys that moto accepts while its auth is off. They belong to no account. */
+/**
+ * Fake keys that moto accepts while its auth is off. They belong to no account, so once auth is on
+ * moto rejects them with InvalidClientTokenId: seed before `enableAuth()` or pass a user's keys.
+ */
 export const FAKE_ADMIN_CREDENTIALS: AwsCredentialIdentity = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  accessKeyId: "testing",
+  secretAccessKey: "testing",
 };
 
 /** Policy that allows every action, for users and roles that should pass moto's IAM checks. */
@@ -89,34 +92,27 @@ export function seedClientConfig(target: EmulatorEndpoint, options: SeedOptions 
   };
 }
 
-interface StackClient {
-  middlewareStack: {
-    add(
-      middleware: (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>,
-      options: { step: "build"; name: string },
-    ): void;
-  };
-}
-
 /** Adds the `x-moto-account-id` header to every request of `client` when `account` is set. */
-function selectAccount<T>(client: T, account: string | undefined): T {
+function selectAccount<C extends { middlewareStack: MiddlewareStack<any, any> }>(
+  client: C,
+  account: string | undefined,
+): C {
   if (account === undefined) {
     return client;
   }
   if (!/^\d{12}$/.test(account)) {
     throw new Error(`account must be a 12-digit AWS account ID, got ${JSON.stringify(account)}`);
   }
+
+  const addAccountHeader: BuildMiddleware<object, object> = (next) => async (args) => {
+    const request = args.request as { headers?: Record<string, string> };
+    if (request.headers !== undefined) {
+      request.headers["x-moto-account-id"] = account;
+    }
+    return await next(args);
+  };
   // The build step runs before signing, so the header is signed like any other.
-  (client as unknown as StackClient).middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string> };
-      if (request.headers !== undefined) {
-        request.headers["x-moto-account-id"] = account;
-      }
-      return await next(args);
-    },
-    { step: "build", name: "motoAccountIdHeader" },
-  );
+  client.middlewareStack.add(addAccountHeader, { step: "build", name: "motoAccountIdHeader" });
   return client;
 }
 
