@@ -38,18 +38,34 @@ export function preflight<Input, Output>(
     const command = Array.isArray(argv._) && typeof argv._[0] === "string" ? argv._[0] : undefined;
     const { failOn, ...config } = options ?? {};
     const commands = config.commands ?? DEFAULT_COMMANDS;
-    if (!command || !commands.includes(command)) return app;
+    if (!command || !commands.includes(command)) return printConfig(app);
     if (process.env.PREFLIGHT_SKIP === "1") {
       process.stderr.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
-      return app;
+      return printConfig(app);
     }
 
     // SST may call config() more than once in one process; check once.
     const store = globalThis as unknown as Record<symbol, Promise<Record<string, unknown>> | undefined>;
     store[RUN_KEY] ??= check(command, argv, app as Record<string, unknown>, config, failOn);
     const changes = await store[RUN_KEY];
-    return applyChanges(app, changes);
+    return printConfig(applyChanges(app, changes));
   };
+}
+
+/**
+ * Debug switch: with PREFLIGHT_PRINT_CONFIG=1, writes the config returned to SST on
+ * stderr as one JSON line prefixed "sst-preflight config: ", to show what SST receives.
+ */
+function printConfig<T>(config: T): T {
+  if (process.env.PREFLIGHT_PRINT_CONFIG !== "1") return config;
+  let text: string;
+  try {
+    text = JSON.stringify(config);
+  } catch (error) {
+    text = JSON.stringify({ error: `the config could not be written as JSON: ${(error as Error).message}` });
+  }
+  process.stderr.write(`sst-preflight config: ${text}\n`);
+  return config;
 }
 
 async function check(
