@@ -1,6 +1,6 @@
 // Runs the main job on the example app against a local AWS emulator: the real
 // `sst deploy` from sst@2.49.8, guarded by the checks in sst.config.ts.example.
-// Nothing leaves 127.0.0.1: moto_server stands in for AWS, keys are fake.
+// Nothing leaves 127.0.0.1: moto_server replaces AWS, keys are fake.
 import { execa } from "execa";
 import path from "node:path";
 import { makeIsolatedEnv } from "./harness/env.js";

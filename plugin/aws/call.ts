@@ -95,7 +95,7 @@ export function classifyAwsError(action: string, error: unknown): AwsCallError {
     return make("network", `${action} could not reach the endpoint: ${message}`);
   }
   if (status === 403) {
-    // Some services answer a denial in a format the SDK cannot parse (moto's SSM sends XML);
+    // Some services return a denial in a format the SDK cannot parse (moto's SSM sends XML);
     // the HTTP status still says what happened.
     return make("access-denied", `${action} was denied (HTTP 403): ${message}`);
   }

@@ -135,6 +135,6 @@ export type FailOn = "fail" | "unknown" | "warn";
 
 /** Whether the results should stop the deploy: any fail, or worse than `failOn` allows. */
 export function shouldBlock(results: CheckResult[], failOn: FailOn = "fail"): boolean {
-  const threshold = failOn === "warn" ? SEVERITY.warn : failOn === "unknown" ? SEVERITY.unknown : SEVERITY.fail;
+  const threshold = SEVERITY[failOn];
   return results.some((result) => SEVERITY[result.status] >= threshold);
 }

@@ -42,9 +42,9 @@ export interface SessionInput {
   /** Values the project files give, for tools that are not SST v2. */
   project?: { stage?: string; profile?: string; region?: string; origin: string };
   hooks: Hook[];
-  /** Where human output goes; stderr by default. */
+  /** Writer of the human report; stderr by default. */
   writeHuman?: (text: string) => void;
-  /** Where the --json document goes; stdout by default. */
+  /** Writer of the --json document; stdout by default. */
   writeJson?: (text: string) => void;
   /** Aborts the run, for example on SIGINT. */
   signal?: AbortSignal;
@@ -66,7 +66,8 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
   const loaded = await loadConfig(input.cwd, input.flags.config);
   const inline = input.inlineConfig === undefined ? undefined : validateConfig(input.inlineConfig, "the options passed to preflight()");
   const config = mergeConfigs(loaded.config, inline);
-  const configOrigin = inline ? (loaded.origin === "defaults" ? "sst.config.ts" : `${loaded.origin} and sst.config.ts`) : loaded.origin;
+  let configOrigin = loaded.origin;
+  if (inline) configOrigin = loaded.origin === "defaults" ? "sst.config.ts" : `${loaded.origin} and sst.config.ts`;
 
   const tool = detectTool(input.cwd, input.flags.tool ?? config.tool);
   const files = await loadSharedFiles(input.env);
@@ -153,7 +154,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
 /**
  * Turns off, for our own clients only, the AWS SDK's notice that its releases after
  * January 2027 need Node 22: printed before every deploy it would bury the report.
- * The variable is restored afterwards, so the wrapped tool sees the user's setting.
+ * The variable is restored afterwards, so the wrapped tool gets the user's setting.
  */
 function silenceSdkNodeWarning(): () => void {
   const name = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED";

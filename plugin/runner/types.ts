@@ -16,7 +16,7 @@ export interface ToolInfo {
   name: ToolName;
   /** Installed version of the tool's package, when it could be read. */
   version?: string;
-  /** How the tool was chosen, such as "sst.config.ts and sst@2.49.8 in node_modules". */
+  /** Reason the tool was chosen, such as "sst.config.ts and sst@2.49.8 in node_modules". */
   detectedBy: string;
 }
 
@@ -70,7 +70,7 @@ export interface PreflightContext {
   /** Profile the wrapped tool will use; undefined when it uses no named profile. */
   profile: Sourced<string> | undefined;
   config: PreflightConfig;
-  /** Where the configuration came from. */
+  /** Source of the configuration: a file path, "sst.config.ts" or "defaults". */
   configOrigin: string;
   /** Merged settings of the "*" stage entry and the current stage's entry. */
   stageConfig: StageConfig;
@@ -115,7 +115,7 @@ export interface HookOutcome {
   summary: string;
   /** Further lines, shown under the summary for warn, fail and unknown, and with --verbose. */
   details?: string[];
-  /** What to do about a warn, fail or unknown: commands, files, lines. */
+  /** Fixes for a warn, fail or unknown: commands, files, lines. */
   guidance?: string[];
   /** Structured facts for --json, such as the versions found and required. */
   data?: Record<string, unknown>;

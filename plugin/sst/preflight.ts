@@ -13,7 +13,7 @@ export type PreflightOptions = PreflightConfig & {
   failOn?: FailOn;
 };
 
-/** The argv SST v2 passes to config(): `_` holds the command, such as ["deploy"]. */
+/** The argv SST v2 passes to config(): `_` contains the command, such as ["deploy"]. */
 interface SstInput {
   _?: unknown;
   stage?: unknown;

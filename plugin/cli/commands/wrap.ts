@@ -57,7 +57,7 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
   return runTool(isCdk ? "cdk" : "sst", args, { cwd: input.cwd, env: input.env });
 }
 
-/** Whether an SST v2 app registers the checks in its sst.config.ts. */
+/** Returns whether an SST v2 app registers the checks in its sst.config.ts. */
 function usesPreflightInSstConfig(cwd: string): boolean {
   for (const name of ["sst.config.ts", "sst.config.mjs", "sst.config.js"]) {
     const file = path.join(cwd, name);
