@@ -6,7 +6,7 @@ import { loadConfig, mergeConfigs } from "../config/load.js";
 import type { PreflightConfig, StageConfig, ToolName } from "../config/schema.js";
 import { validateConfig } from "../config/validate.js";
 import { buildJsonReport, type JsonReport } from "../report/json.js";
-import { HumanReporter } from "../report/human.js";
+import { createReporter } from "../report/reporter.js";
 import { wantsColor } from "../report/color.js";
 import { detectTool } from "../tools/detect.js";
 import { resolveProfile, resolveRegion, resolveStage } from "../tools/settings.js";
@@ -96,6 +96,15 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
   const interactive = stdinIsTTY && !isCI(input.env);
   const writeHuman = input.writeHuman ?? ((text: string) => process.stderr.write(text));
   const awsCallTimeoutMs = (config.awsCallTimeoutSeconds ?? DEFAULT_CALL_TIMEOUT_SECONDS) * 1000;
+  const reporter = createReporter({
+    write: writeHuman,
+    color: wantsColor(process.stderr, input.env, input.flags.noColor),
+    verbose: input.flags.verbose === true,
+    quiet: input.flags.quiet === true,
+    // Live lines only on a terminal this process writes to itself, and never in CI.
+    live: input.writeHuman === undefined && process.stderr.isTTY === true && !isCI(input.env),
+    env: input.env,
+  });
 
   const context: PreflightContext = {
     tool,
@@ -121,22 +130,19 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
     changes: { args: [], sstConfig: {}, notes: [] },
     signal,
     awsCallTimeoutMs,
-    log: makeLogger(writeHuman, input.flags.verbose === true, input.env),
-    prompt: (question, options) => promptOnTerminal(question, { ...options, interactive, signal }),
+    log: makeLogger((text) => reporter.write(text), input.flags.verbose === true, input.env),
+    prompt: (question, options) => reporter.suspend(() => promptOnTerminal(question, { ...options, interactive, signal })),
   };
 
-  const reporter = new HumanReporter({
-    write: writeHuman,
-    color: wantsColor(process.stderr, input.env, input.flags.noColor),
-    verbose: input.flags.verbose === true,
-    quiet: input.flags.quiet === true,
-  });
   reporter.header(context);
 
   let results: CheckResult[];
   const restoreWarning = silenceSdkNodeWarning();
   try {
-    results = await runHooks(input.hooks, context, { onResult: (result) => reporter.result(result) });
+    results = await runHooks(input.hooks, context, {
+      onStart: (hook) => reporter.start(hook),
+      onResult: (result) => reporter.result(result),
+    });
   } finally {
     clearTimeout(budgetTimer);
     restoreWarning();
@@ -145,7 +151,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
 
   const blocked = shouldBlock(results, input.flags.failOn);
   const durationMs = performance.now() - began;
-  reporter.summary(results, durationMs, context.changes.notes);
+  reporter.summary(results, durationMs, context.changes.notes, blocked);
   const report = buildJsonReport(context, results, { status: overallStatus(results), blocked }, durationMs);
   if (input.flags.json) (input.writeJson ?? ((text: string) => process.stdout.write(text)))(`${JSON.stringify(report, null, 2)}\n`);
   return { context, results, blocked, report };
