@@ -14,7 +14,7 @@ export interface AwsClientOptions {
   defaultRegion?: string;
   /** Timeout of one HTTP request, in milliseconds. */
   requestTimeoutMs: number;
-  /** Attempts per call, including the first; the SDK backs off between them. */
+  /** Attempts the SDK makes per call. Default 1, because callAws retries within the call's timeout. */
   maxAttempts?: number;
 }
 
@@ -72,7 +72,7 @@ export class AwsClients {
           region: effectiveRegion,
           credentials: this.options.credentials,
           requestHandler,
-          maxAttempts: this.options.maxAttempts ?? 2,
+          maxAttempts: this.options.maxAttempts ?? 1,
         }),
       );
       this.cache.set(key, client);
