@@ -3,6 +3,7 @@
 import type { Hook } from "../plugin/runner/types.js";
 import { accountHook } from "./account/index.js";
 import { credentialsHook } from "./credentials/index.js";
+import { permissionsHook } from "./permissions/index.js";
 import { serviceRoleHook } from "./service-role/index.js";
 
 export function defaultHooks(): Hook[] {

@@ -1,0 +1,126 @@
+// Turns an evaluation into the check's outcome: denied actions by service with the
+// reason, and the policy that grants exactly what is missing, with attach commands.
+import type { HookOutcome } from "../../plugin/runner/types.js";
+import type { Evaluation, RequirementDecision } from "./evaluate.js";
+import { attachCommands, formatPolicy, MANAGED_POLICY_MAX_CHARS, policySize, writeMissingPolicy, type PolicyTarget } from "./policy-writer.js";
+import { distinctActions, serviceOf, type RequirementSet } from "./requirements.js";
+import type { DenialReason } from "./simulate.js";
+
+export interface OutcomeInput {
+  set: RequirementSet;
+  evaluation: Evaluation;
+  /** The simulated user or role. */
+  target: PolicyTarget & { arn: string };
+  /** Lines shown before the findings: strategy, principal, notes. */
+  details: string[];
+  /** Name for the policy a team creates, such as "sst-preflight-dev". */
+  policyName: string;
+}
+
+const REASON_TEXT: Record<DenialReason, string> = {
+  organization: "an organization policy (SCP) denies it",
+  "explicit-deny": "an explicit Deny statement denies it",
+  boundary: "the permissions boundary does not allow it",
+  "no-allow": "no policy allows it",
+};
+
+/** Returns pass, warn, fail or unknown for an evaluation; never pass while an action is denied or unchecked. */
+export function buildOutcome(input: OutcomeInput): HookOutcome {
+  const { evaluation, set, target } = input;
+  const denied = evaluation.decisions.filter((decision) => decision.decision !== "allowed");
+  const conditional = evaluation.decisions.filter((decision) => decision.decision === "allowed" && decision.missingContextKeys.length > 0);
+  const total = distinctActions(set.requirements).length;
+  const details = [...input.details, `${total} distinct actions simulated in ${evaluation.requests} IAM request${evaluation.requests === 1 ? "" : "s"}`];
+  const unevaluatedActions = [...new Set(evaluation.unevaluated.flatMap((entry) => entry.actions))];
+  const data = {
+    strategy: set.strategy,
+    principal: target.arn,
+    requests: evaluation.requests,
+    denied: denied.map((decision) => ({ action: decision.action, resource: decision.resource, reasons: decision.reasons, sid: decision.requirement.sid, matchedPolicies: decision.matchedPolicies })),
+    unevaluated: unevaluatedActions,
+  };
+
+  if (unevaluatedActions.length > 0) {
+    const errors = [...new Set(evaluation.unevaluated.map((entry) => entry.reason))];
+    details.push(`not checked (${unevaluatedActions.length}): ${unevaluatedActions.join(", ")}`, ...errors.map((error) => `reason: ${error}`));
+  }
+
+  if (denied.length > 0) {
+    const distinctDenied = new Set(denied.map((decision) => decision.action)).size;
+    const services = [...new Set(denied.map((decision) => serviceOf(decision.action)))].sort();
+    details.push(...deniedLines(denied));
+    const missing = writeMissingPolicy(denied.map((decision) => ({ requirement: decision.requirement, action: decision.action, resource: decision.resource })));
+    return {
+      status: "fail",
+      summary: `${distinctDenied} of ${total} actions are denied for ${target.arn} (${services.join(", ")})${primaryReasonSuffix(denied)}`,
+      details,
+      guidance: missingPolicyGuidance(missing, input),
+      data: { ...data, missingPolicy: missing },
+    };
+  }
+
+  if (unevaluatedActions.length > 0) {
+    return {
+      status: "unknown",
+      summary: `${unevaluatedActions.length} of ${total} actions could not be checked for ${target.arn}`,
+      details,
+      guidance: ["Run the check again; if IAM keeps throttling, raise timeoutSeconds or run it when fewer jobs call IAM."],
+      data,
+    };
+  }
+
+  if (conditional.length > 0) {
+    const keys = [...new Set(conditional.flatMap((decision) => decision.missingContextKeys))].sort();
+    details.push(`allowed only under conditions on ${keys.join(", ")}, which the simulation had no values for: ${[...new Set(conditional.map((decision) => decision.action))].join(", ")}`);
+    return {
+      status: "warn",
+      summary: `all ${total} actions are allowed for ${target.arn}, ${new Set(conditional.map((d) => d.action)).size} of them only under conditions that were not evaluated`,
+      details,
+      guidance: [`Check that the deploy meets the conditions on ${keys.join(", ")} in the caller's policies.`],
+      data,
+    };
+  }
+
+  return { status: "pass", summary: `all ${total} actions are allowed for ${target.arn} (strategy ${set.strategy})`, details, data };
+}
+
+/** Lines such as "apigateway: GET, POST: no policy allows it", one per service and reason. */
+export function deniedLines(denied: Array<Pick<RequirementDecision, "action" | "reasons" | "matchedPolicies">>): string[] {
+  const groups = new Map<string, { actions: Set<string>; reasons: DenialReason[]; policies: Set<string> }>();
+  for (const decision of denied) {
+    const key = `${serviceOf(decision.action)}|${decision.reasons.join(",")}`;
+    const group = groups.get(key) ?? { actions: new Set(), reasons: decision.reasons, policies: new Set() };
+    group.actions.add(decision.action.slice(decision.action.indexOf(":") + 1));
+    if (decision.reasons.includes("explicit-deny")) decision.matchedPolicies.forEach((policy) => group.policies.add(policy));
+    groups.set(key, group);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, group]) => {
+      const reasons = group.reasons.map((reason) => REASON_TEXT[reason]).join("; ");
+      const policies = group.policies.size > 0 ? ` (${[...group.policies].join(", ")})` : "";
+      return `denied ${key.split("|")[0]}: ${[...group.actions].sort().join(", ")}: ${reasons}${policies}`;
+    });
+}
+
+function primaryReasonSuffix(denied: RequirementDecision[]): string {
+  const reasons = new Set(denied.flatMap((decision) => decision.reasons));
+  if (reasons.size === 1 && reasons.has("boundary")) return "; the permissions boundary denies them, not a missing allow";
+  if (reasons.size === 1 && reasons.has("organization")) return "; an organization policy denies them";
+  return "";
+}
+
+function missingPolicyGuidance(missing: ReturnType<typeof writeMissingPolicy>, input: OutcomeInput): string[] {
+  const file = `${input.policyName}.json`;
+  const guidance = [`Save this policy as ${file}; it grants exactly the denied actions:\n${formatPolicy(missing)}`];
+  const size = policySize(missing);
+  if (size > MANAGED_POLICY_MAX_CHARS) {
+    guidance.push(`The policy has ${size} characters without whitespace, more than the ${MANAGED_POLICY_MAX_CHARS} IAM allows for one managed policy; split its statements into two policies.`);
+  }
+  guidance.push(`Attach it to the ${input.target.type} ${input.target.name}:\n${attachCommands(input.target, input.policyName, file).join("\n")}`);
+  const reasons = new Set(input.evaluation.decisions.flatMap((decision) => decision.reasons));
+  if (reasons.has("boundary")) guidance.push("Actions denied by the permissions boundary also need an allow in the boundary policy; an identity policy alone does not help.");
+  if (reasons.has("organization")) guidance.push("Actions denied by an organization policy (SCP) need a change in AWS Organizations by its administrators.");
+  if (reasons.has("explicit-deny")) guidance.push("Remove or narrow the explicit Deny statements named above; no Allow overrides them.");
+  return guidance;
+}
