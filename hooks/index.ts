@@ -7,5 +7,5 @@ import { permissionsHook } from "./permissions/index.js";
 import { serviceRoleHook } from "./service-role/index.js";
 
 export function defaultHooks(): Hook[] {
-  return [credentialsHook, accountHook, serviceRoleHook];
+  return [credentialsHook, accountHook, serviceRoleHook, permissionsHook];
 }
