@@ -103,11 +103,12 @@ const SEVERITY: Record<HookOutcome["status"], number> = { fail: 4, unknown: 3, w
 /** Combines two outcomes: the worse status and its summary lead, the lines of both are kept. */
 function merge(first: HookOutcome, second: HookOutcome): HookOutcome {
   const [lead, other] = SEVERITY[second.status] > SEVERITY[first.status] ? [second, first] : [first, second];
-  const otherLine = other.status === "pass" ? [] : [`${other.status}: ${other.summary}`];
+  // Next to a problem, the details of a part that passed are noise.
+  const otherLines = other.status === "pass" && lead.status !== "pass" ? [] : other.status === "pass" ? other.details ?? [] : [`${other.status}: ${other.summary}`, ...(other.details ?? [])];
   return {
     status: lead.status,
     summary: lead.summary,
-    details: [...(lead.details ?? []), ...otherLine, ...(other.details ?? [])],
+    details: [...(lead.details ?? []), ...otherLines],
     guidance: [...(lead.guidance ?? []), ...(other.guidance ?? [])],
     data: { ...other.data, ...lead.data, ...neededActions(lead, other) },
   };

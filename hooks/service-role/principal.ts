@@ -37,7 +37,7 @@ export async function findPassingPrincipals(context: PreflightContext, target: T
         label: `the CDK deploy role ${role.arn}`,
         simulationArn: role.arn,
         roleName,
-        notes: [`The CDK CLI assumes ${role.arn} and calls CloudFormation as that role (found from ${facts.source}).`],
+        notes: [`The CDK CLI assumes ${role.arn} and calls CloudFormation as that role. Synthesizer: ${facts.source}.`],
       });
     } catch (error) {
       if (!(error instanceof AwsCallError) || error.kind !== "not-found") {
@@ -47,7 +47,7 @@ export async function findPassingPrincipals(context: PreflightContext, target: T
           label: `the CDK deploy role ${arn}`,
           simulationArn: arn,
           roleName,
-          notes: [`Found from ${facts.source}; iam:GetRole on it failed: ${(error as Error).message}`],
+          notes: [`The CDK CLI assumes ${arn} and calls CloudFormation as that role. Synthesizer: ${facts.source}.`, `iam:GetRole on the deploy role failed: ${(error as Error).message}`],
         });
         continue;
       }
@@ -57,7 +57,7 @@ export async function findPassingPrincipals(context: PreflightContext, target: T
 
   if (facts.callerDeploys || missingDeployRoles.length > 0) {
     const reason = facts.callerDeploys
-      ? `the stacks deploy with your own credentials (${facts.source})`
+      ? `the stacks deploy with your own credentials (synthesizer: ${facts.source})`
       : `the deploy role ${missingDeployRoles.join(", ")} does not exist, so the CDK CLI falls back to your credentials when they are for the target account (the bootstrap check reports the missing role)`;
     principals.push(await callerPrincipal(context, `The CDK CLI passes the role with your identity because ${reason}.`));
   }

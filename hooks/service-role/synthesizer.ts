@@ -20,7 +20,7 @@ export interface SynthesizerFacts {
   deployRoles: string[];
   /** True when some stacks deploy with the caller's own credentials. */
   callerDeploys: boolean;
-  /** How this was found, such as "cdk.out/manifest.json". */
+  /** Which synthesizer and how it was found, such as "LegacyStackSynthesizer, named in app.mjs". */
   source: string;
 }
 
@@ -35,7 +35,7 @@ export function detectSynthesizer(context: PreflightContext, target: Target): Sy
   // An app that is a folder is an already synthesized cloud assembly.
   const assemblyDir = app && isDirectory(path.resolve(context.cwd, app)) ? app : output;
   const fromManifest = readManifest(path.resolve(context.cwd, assemblyDir, "manifest.json"), target);
-  if (fromManifest) return { ...fromManifest, source: `${path.join(assemblyDir, "manifest.json")} (from the last synth)` };
+  if (fromManifest) return { ...fromManifest, source: `read from ${path.join(assemblyDir, "manifest.json")}, written by the last synth` };
 
   // NOTE: without a cloud assembly this reads the app's entry file and the files it
   // imports directly, looking for synthesizer class names; a synthesizer set further
@@ -51,8 +51,8 @@ export function detectSynthesizer(context: PreflightContext, target: Target): Sy
     deployRoles: usesDefault ? [deployRole] : [],
     callerDeploys: callerClass !== undefined,
     source: callerClass
-      ? `${callerClass} in ${files}`
-      : `the default synthesizer (no cdk.out yet${files ? ` and no other synthesizer in ${files}` : ""})`,
+      ? `${callerClass}, named in ${files}`
+      : `the default one, because there is no cdk.out yet${files ? ` and ${files} names no other` : ""}`,
   };
 }
 
@@ -73,7 +73,7 @@ function readManifest(file: string, target: Target): Omit<SynthesizerFacts, "sou
       callerDeploys = true;
       continue;
     }
-    const [, , account, region] = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(stack.environment ?? "") ?? [];
+    const [, account, region] = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(stack.environment ?? "") ?? [];
     deployRoles.add(
       template
         .replaceAll("${AWS::Partition}", target.partition)
