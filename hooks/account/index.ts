@@ -1,13 +1,22 @@
 // The account check: the identity's account and the target region must be among
 // those the configuration allows for the stage.
 import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
+import { confirmProtectedChange, rejectDevSession } from "./protected.js";
 
 export const accountHook: Hook = {
   id: "account",
   title: "account",
   needs: ["credentials"],
   skipReason: (context) => (context.offline ? "offline: the account is known only after an AWS call" : undefined),
-  run: async (context) => checkAccount(context),
+  run: async (context) => {
+    // A protected stage rejects dev sessions outright, and its deploys are confirmed
+    // only after the account is known to be right.
+    const rejected = rejectDevSession(context);
+    if (rejected) return rejected;
+    const outcome = checkAccount(context);
+    if (outcome.status !== "pass" && outcome.status !== "warn") return outcome;
+    return confirmProtectedChange(context, outcome);
+  },
 };
 
 export function checkAccount(context: PreflightContext): HookOutcome {

@@ -34,6 +34,7 @@ export interface SessionInput {
     fix?: boolean;
     yes?: boolean;
     roleArn?: string;
+    checkOnly?: boolean;
   };
   /** Inline options, as passed to preflight() in sst.config.ts. */
   inlineConfig?: unknown;
@@ -125,6 +126,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
       fix: input.flags.fix === true,
       yes: input.flags.yes === true,
       ...(input.flags.roleArn ? { roleArn: input.flags.roleArn } : {}),
+      ...(input.flags.checkOnly ? { checkOnly: true } : {}),
     },
     aws: new AwsClients({ requestTimeoutMs: awsCallTimeoutMs, ...(region ? { defaultRegion: region.value } : {}) }),
     changes: { args: [], sstConfig: {}, notes: [] },

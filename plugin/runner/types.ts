@@ -88,6 +88,8 @@ export interface PreflightContext {
     yes: boolean;
     /** --role-arn: overrides the stage's roleArn. */
     roleArn?: string;
+    /** The run only reports (the check command): no tool runs after it, so nothing needs confirming. */
+    checkOnly?: boolean;
   };
   /** Set by the credentials hook. */
   credentials?: ResolvedCredentials;

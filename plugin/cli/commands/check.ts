@@ -11,6 +11,8 @@ export interface CheckInput {
   toolArgs: string[];
   project?: { stage?: string; profile?: string; region?: string; origin: string };
   signal?: AbortSignal;
+  /** True for the check command, which runs no tool afterwards. */
+  checkOnly?: boolean;
 }
 
 export function runChecks(input: CheckInput): Promise<SessionResult> {
@@ -35,6 +37,7 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
       fix: options.fix === true,
       yes: options.yes === true,
       ...(options.roleArn ? { roleArn: options.roleArn } : {}),
+      ...(input.checkOnly ? { checkOnly: true } : {}),
     },
     ...(input.project ? { project: input.project } : {}),
     hooks: defaultHooks(),
@@ -43,7 +46,7 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
 }
 
 export async function checkCommand(input: Omit<CheckInput, "command" | "toolArgs">): Promise<number> {
-  const result = await runChecks({ ...input, command: input.options.command ?? "deploy", toolArgs: [] });
+  const result = await runChecks({ ...input, command: input.options.command ?? "deploy", toolArgs: [], checkOnly: true });
   if (input.signal?.aborted) return 130;
   return result.blocked ? 1 : 0;
 }
