@@ -54,7 +54,9 @@ export type ExtraCommand = (input: {
 
 /** Loads commands that live in their own modules, so a check run does not load them. */
 async function loadExtraCommand(name: string): Promise<ExtraCommand | undefined> {
-  const modules: Record<string, () => Promise<{ run: ExtraCommand }>> = {};
+  const modules: Record<string, () => Promise<{ run: ExtraCommand }>> = {
+    policy: () => import("./commands/policy.js"),
+  };
   const load = modules[name];
   return load ? (await load()).run : undefined;
 }
