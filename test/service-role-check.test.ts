@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { credentialsHook } from "../hooks/credentials/index.js";
 import { serviceRoleHook } from "../hooks/service-role/index.js";
 import type { ToolName } from "../plugin/config/schema.js";
@@ -104,7 +105,7 @@ const sstProject = (state: State, version: string, config = "export default { co
 
 interface RunOptions {
   dir: string;
-  user?: SeededUser;
+  user?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   tool?: ToolName;
   toolArgs?: string[];
   appConfig?: Record<string, unknown>;
@@ -112,8 +113,14 @@ interface RunOptions {
 }
 
 async function runCheck(state: State, options: RunOptions) {
-  const user = options.user ?? state.admin;
-  const restore = applyEnv({ ...state.isolated.env, AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey, AWS_REGION: REGION });
+  const user: NonNullable<RunOptions["user"]> = options.user ?? state.admin;
+  const restore = applyEnv({
+    ...state.isolated.env,
+    AWS_ACCESS_KEY_ID: user.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
+    AWS_SESSION_TOKEN: user.sessionToken,
+    AWS_REGION: REGION,
+  });
   let output = "";
   try {
     const session = await runSession({
@@ -315,6 +322,46 @@ check("SST v3 with a role fails and explains", async (state) => {
   assert.match(run.result.summary, "SST 3.2.0 deploys without CloudFormation");
   assert.match(run.text, /Remove roleArn for this stage from \S+preflight\.config\.json/);
   assert.equal(run.changes.args, []);
+});
+
+check("assumed role is simulated with its path", async (state) => {
+  const admin = { accessKeyId: state.admin.accessKeyId, secretAccessKey: state.admin.secretAccessKey };
+  const pathed = await createRole(
+    state.moto,
+    "ci-deployer",
+    { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: state.admin.arn }, Action: "sts:AssumeRole" }] },
+    { path: "/team/ci/", policy: ALLOW_ALL_POLICY, credentials: admin },
+  );
+  const sts = new STSClient({ endpoint: state.moto.url, region: REGION, credentials: admin, maxAttempts: 1 });
+  let session;
+  try {
+    session = await sts.send(new AssumeRoleCommand({ RoleArn: pathed.arn, RoleSessionName: "ci" }));
+  } finally {
+    sts.destroy();
+  }
+  const credentials = session.Credentials!;
+  const run = await runCheck(state, {
+    dir: sstV1Project(state),
+    user: { accessKeyId: credentials.AccessKeyId!, secretAccessKey: credentials.SecretAccessKey!, sessionToken: credentials.SessionToken! },
+  });
+  assert.is(run.result.status, "pass", run.output);
+  assert.equal(simulatedPrincipals(state), [`arn:aws:iam::${ACCOUNT}:role/team/ci/ci-deployer`]);
+});
+
+check("SST v2 wrapper without preflight() warns", async (state) => {
+  const plain = sstProject(state, "2.49.8");
+  writeFileSync(path.join(plain, "preflight.config.json"), stageConfig(ROLE));
+  const run = await runCheck(state, { dir: plain });
+  assert.is(run.result.status, "warn", run.output);
+  assert.match(run.result.summary, "The role is not applied");
+  assert.equal(run.changes.args, []);
+
+  const wrapped = sstProject(state, "2.49.8", 'import { preflight } from "sst-preflight";\nexport default { config: preflight(() => ({ name: "app" })), stacks() {} };\n');
+  writeFileSync(path.join(wrapped, "preflight.config.json"), stageConfig(ROLE));
+  const inside = await runCheck(state, { dir: wrapped });
+  assert.is(inside.result.status, "pass", inside.output);
+  assert.match(inside.changes.notes.join("\n"), "preflight() in sst.config.ts sets cdk.cloudFormationExecutionRole");
+  assert.equal(inside.changes.args, []);
 });
 
 check.run();
