@@ -18,7 +18,7 @@ export function checkToolSupport(context: PreflightContext, choice: RoleChoice):
       summary: `${choice.origin} is set, but SST ${tool.version ?? "v3"} deploys without CloudFormation, so a service role cannot apply`,
       details: [
         `role: ${choice.arn}`,
-        "SST v3 and later deploy through Pulumi, which calls each AWS service with your credentials; there is no CloudFormation stack to hand a service role to.",
+        "SST v3 and later deploy through Pulumi, which calls each AWS service with your credentials. There is no CloudFormation stack to hand a service role to.",
       ],
       guidance: [
         `Remove roleArn for this stage from ${context.configOrigin}.`,
@@ -46,7 +46,7 @@ export function applyRole(context: PreflightContext, choice: RoleChoice, valid: 
   if (choice.explicit) {
     notes.push(
       choice.overridden
-        ? `${choice.origin} (${choice.arn}) wins over ${choice.overridden.origin} (${choice.overridden.arn}); sst-preflight added nothing.`
+        ? `${choice.origin} (${choice.arn}) wins over ${choice.overridden.origin} (${choice.overridden.arn}), so sst-preflight added nothing.`
         : `The deploy uses the service role from ${choice.origin}: ${choice.arn}.`,
     );
     return undefined;

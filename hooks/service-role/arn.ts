@@ -55,8 +55,10 @@ export function parseRoleArn(value: string): RoleArnParse {
 
   const [kind = "", ...rest] = resource.split("/");
   if (kind !== "role") {
-    const what = kind === "instance-profile" ? "an instance profile" : kind ? `an IAM ${kind}` : "no resource";
-    return invalid(`names ${what}, not a role`, `CloudFormation needs a role: arn:${partition}:iam::${account}:role/NAME.`);
+    let named = "no resource";
+    if (kind === "instance-profile") named = "an instance profile";
+    else if (kind) named = `an IAM ${kind}`;
+    return invalid(`names ${named}, not a role`, `CloudFormation needs a role: arn:${partition}:iam::${account}:role/NAME.`);
   }
   const name = rest.at(-1) ?? "";
   const segments = rest.slice(0, -1);

@@ -1,5 +1,5 @@
-// What to do about each service-role problem: the exact statement, command or
-// setting that fixes it.
+// Guidance for each service-role problem: the exact statement, command or setting
+// that fixes it.
 import type { PassingPrincipal } from "./principal.js";
 import { cloudFormationTrustStatement, CLOUDFORMATION_PRINCIPAL } from "./trust.js";
 
@@ -11,7 +11,7 @@ export function trustGuidance(roleName: string): string[] {
   ];
 }
 
-/** Guidance for a principal that may not pass the role. */
+/** Returns guidance for a principal that may not pass the role. */
 export function passRoleGuidance(principal: PassingPrincipal, roleArn: string, reason: string): string[] {
   if (principal.kind === "deploy-role") return deployRoleGuidance(principal, roleArn);
   const statement = {
@@ -26,7 +26,7 @@ export function passRoleGuidance(principal: PassingPrincipal, roleArn: string, r
   return lines;
 }
 
-/** Two ways out when the modern bootstrap's deploy role may pass only its own cfn-exec role. */
+/** Returns the two ways out when the modern bootstrap's deploy role may pass only its own cfn-exec role. */
 function deployRoleGuidance(principal: PassingPrincipal, roleArn: string): string[] {
   const deployRole = principal.simulationArn ?? principal.label;
   const match = /cdk-([A-Za-z0-9_-]+)-deploy-role-(\d{12})-([a-z0-9-]+)$/.exec(deployRole);
@@ -46,13 +46,14 @@ export function crossAccountGuidance(roleArn: string, roleAccount: string, targe
   ];
 }
 
-/** The warning for SST v2's `role` or `--role` used as if CloudFormation would assume it. */
+/** Builds the warning for SST v2's `role` or `--role` used as if CloudFormation would assume it. */
 export function sstRoleMisuseLines(setting: { value: string; origin: string }, stageKey: string): { summary: string; details: string[]; guidance: string[] } {
   return {
     summary: `${setting.origin} is not a CloudFormation service role; SST v2 does not give it to CloudFormation`,
     details: [
       `${setting.origin}: ${setting.value}`,
-      "SST v2 passes role to the AWS SDK's credential chain, where only web identity credentials (AWS_WEB_IDENTITY_TOKEN_FILE) read it; every call is signed with your own credentials and CloudFormation uses the bootstrap's cfn-exec role.",
+      "SST v2 passes role to the AWS SDK's credential chain, where only web identity credentials (AWS_WEB_IDENTITY_TOKEN_FILE) read it.",
+      "Every call is still signed with your own credentials, and CloudFormation uses the bootstrap's cfn-exec role.",
       "The role CloudFormation uses is cdk.cloudFormationExecutionRole in the config SST receives.",
     ],
     guidance: [

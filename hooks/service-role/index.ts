@@ -1,6 +1,6 @@
-// The service-role check: the stage's CloudFormation service role must be a valid
-// ARN in the target account, exist, trust CloudFormation, and be passable by the
-// principal that hands it over; then it is applied for the wrapped tool.
+// The service-role check. The stage's CloudFormation service role must be a valid ARN
+// in the target account, exist, trust CloudFormation, and be passable by the principal
+// that hands it over. Then it is applied for the wrapped tool.
 import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
 import { partitionOfArn } from "./arn.js";
 import { applyRole, checkToolSupport } from "./apply.js";
@@ -60,22 +60,22 @@ async function validateRole(context: PreflightContext, choice: RoleChoice): Prom
     findPassingPrincipals(context, target).then((principals) => Promise.all(principals.map((principal) => checkPassRole(context, principal, role.arn)))),
   ]);
 
-  // A missing role makes the PassRole verdicts meaningless; report the cause alone.
+  // A missing role makes the PassRole verdicts meaningless, so only the cause is reported.
   if (roleOutcome.status === "fail" && /does not exist|exists as/.test(roleOutcome.summary)) return roleOutcome;
   const passOutcomes = findings.map((finding) => passRoleOutcome(finding, role.arn));
   const combined = [roleOutcome, ...passOutcomes].reduce(merge);
   if (combined.status !== "pass") return combined;
-  const who = findings.map((finding) => finding.principal.label).join(" and ");
-  return { ...combined, summary: `${role.arn} (from ${choice.origin}) exists, trusts CloudFormation, and may be passed by ${who}` };
+  const principals = findings.map((finding) => finding.principal.label).join(" and ");
+  return { ...combined, summary: `${role.arn} (from ${choice.origin}) exists, trusts CloudFormation, and may be passed by ${principals}` };
 }
 
 function passRoleOutcome(finding: PassRoleFinding, roleArn: string): HookOutcome {
-  const who = finding.principal.label;
-  if (finding.verdict === "allowed") return { status: "pass", summary: `${who} may pass it`, details: [`${who}: iam:PassRole ${finding.reason}`, ...finding.details] };
+  const principal = finding.principal.label;
+  if (finding.verdict === "allowed") return { status: "pass", summary: `${principal} may pass it`, details: [`${principal}: iam:PassRole ${finding.reason}`, ...finding.details] };
   if (finding.verdict === "denied") {
     return {
       status: "fail",
-      summary: `${who} may not pass the service role ${roleArn} (iam:PassRole): ${finding.reason}`,
+      summary: `${principal} may not pass the service role ${roleArn} (iam:PassRole): ${finding.reason}`,
       details: finding.details,
       guidance: passRoleGuidance(finding.principal, roleArn, finding.reason),
     };
@@ -83,7 +83,7 @@ function passRoleOutcome(finding: PassRoleFinding, roleArn: string): HookOutcome
   if (finding.verdict === "conditional") {
     return {
       status: "warn",
-      summary: `${who} may pass ${roleArn} only under conditions`,
+      summary: `${principal} may pass ${roleArn} only under conditions`,
       details: [finding.reason, ...finding.details],
       guidance: ["Check that the deploy meets these conditions; sst-preflight does not evaluate them."],
     };
@@ -91,7 +91,7 @@ function passRoleOutcome(finding: PassRoleFinding, roleArn: string): HookOutcome
   const needed = finding.neededActions ?? [];
   return {
     status: "unknown",
-    summary: `could not check that ${who} may pass ${roleArn}: ${finding.reason}`,
+    summary: `could not check that ${principal} may pass ${roleArn}: ${finding.reason}`,
     details: finding.details,
     guidance: needed.length > 0 ? [`Allow ${needed.join(", ")} for your identity so the check can run.`] : ["Check by hand that this identity has iam:PassRole on the role."],
     data: { neededActions: needed },
@@ -103,8 +103,11 @@ const SEVERITY: Record<HookOutcome["status"], number> = { fail: 4, unknown: 3, w
 /** Combines two outcomes: the worse status and its summary lead, the lines of both are kept. */
 function merge(first: HookOutcome, second: HookOutcome): HookOutcome {
   const [lead, other] = SEVERITY[second.status] > SEVERITY[first.status] ? [second, first] : [first, second];
+  let otherLines: string[];
+  if (other.status !== "pass") otherLines = [`${other.status}: ${other.summary}`, ...(other.details ?? [])];
+  else if (lead.status === "pass") otherLines = other.details ?? [];
   // Next to a problem, the details of a part that passed are noise.
-  const otherLines = other.status === "pass" && lead.status !== "pass" ? [] : other.status === "pass" ? other.details ?? [] : [`${other.status}: ${other.summary}`, ...(other.details ?? [])];
+  else otherLines = [];
   return {
     status: lead.status,
     summary: lead.summary,

@@ -26,9 +26,9 @@ export function evaluatePassRoleStatically(policies: RolePolicy[], roleArn: stri
       if (!coversAction(statement, "iam:PassRole")) continue;
       if (statement.effect === "Allow") for (const resource of statement.resources ?? []) passableRoles.add(resource);
       if (!coversResource(statement, roleArn)) continue;
-      const holds = conditionHolds(statement);
-      if (holds === false) continue;
-      if (holds === undefined) {
+      const met = evaluateCondition(statement);
+      if (met === false) continue;
+      if (met === undefined) {
         conditions.push(`${statement.effect} in ${policy.label} when ${describeCondition(statement.condition ?? {})}`);
         continue;
       }
@@ -44,7 +44,7 @@ export function evaluatePassRoleStatically(policies: RolePolicy[], roleArn: stri
 }
 
 /** True or false when every condition is on iam:PassedToService; undefined when another key is tested. */
-function conditionHolds(statement: Statement): boolean | undefined {
+function evaluateCondition(statement: Statement): boolean | undefined {
   if (!statement.condition) return true;
   for (const [operator, keys] of Object.entries(statement.condition)) {
     if (!keys || typeof keys !== "object") return undefined;

@@ -1,6 +1,6 @@
 // Decides whether a principal may pass the service role to CloudFormation
-// (iam:PassRole). IAM's simulator decides when the caller may use it; for a CDK
-// deploy role, its policies are also read so that a denial can name what it allows.
+// (iam:PassRole). IAM's simulator decides when the caller may use it. A CDK deploy
+// role's policies are read as well, so that a denial can name what the role allows.
 import { AwsCallError } from "../../plugin/aws/call.js";
 import { describeError } from "../../plugin/errors.js";
 import type { PreflightContext } from "../../plugin/runner/types.js";

@@ -27,8 +27,10 @@ export function parsePolicyDocument(text: string, label: string): Statement[] {
     throw new Error(`${label} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const raw = (parsed as { Statement?: unknown } | null)?.Statement;
-  const list = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? [raw] : undefined;
-  if (!list) throw new Error(`${label} has no Statement`);
+  let list: unknown[];
+  if (Array.isArray(raw)) list = raw;
+  else if (raw && typeof raw === "object") list = [raw];
+  else throw new Error(`${label} has no Statement`);
   return list.map((entry, index) => toStatement(entry, `${label} statement ${index + 1}`));
 }
 
@@ -73,14 +75,14 @@ export function matchesPattern(pattern: string, value: string, caseInsensitive =
   return new RegExp(`^${source}$`, caseInsensitive ? "i" : "").test(value);
 }
 
-/** Whether the statement's Action or NotAction element covers `action`; action names ignore case. */
+/** Returns whether the statement's Action or NotAction element covers `action`, ignoring case as IAM does. */
 export function coversAction(statement: Statement, action: string): boolean {
   if (statement.actions) return statement.actions.some((pattern) => matchesPattern(pattern, action, true));
   if (statement.notActions) return !statement.notActions.some((pattern) => matchesPattern(pattern, action, true));
   return false;
 }
 
-/** Whether the statement's Resource or NotResource element covers `arn`. */
+/** Returns whether the statement's Resource or NotResource element covers `arn`. */
 export function coversResource(statement: Statement, arn: string): boolean {
   if (statement.resources) return statement.resources.some((pattern) => matchesPattern(pattern, arn));
   if (statement.notResources) return !statement.notResources.some((pattern) => matchesPattern(pattern, arn));

@@ -70,10 +70,10 @@ function toolLabel(context: PreflightContext): string {
   return context.tool.name;
 }
 
-/** The caller as a simulation source: a user as is, an assumed role by its role ARN with path. */
-async function callerPrincipal(context: PreflightContext, why: string): Promise<PassingPrincipal> {
+/** Builds the caller's principal: a user by its own ARN, an assumed role by its role ARN with the path. */
+async function callerPrincipal(context: PreflightContext, reason: string): Promise<PassingPrincipal> {
   const arn = context.identity?.arn ?? "";
-  const notes = [why.endsWith(".") ? why : `${why}.`];
+  const notes = [reason.endsWith(".") ? reason : `${reason}.`];
   const [, partition = "aws", service = "", , account = "", resource = ""] = arn.split(":");
 
   if (service === "iam" && resource === "root") {
@@ -90,7 +90,7 @@ async function callerPrincipal(context: PreflightContext, why: string): Promise<
       return { kind: "caller", label: `your identity ${arn} (role ${role.arn})`, simulationArn: role.arn, roleName, notes };
     } catch (error) {
       const guess = `arn:${partition}:iam::${account}:role/${roleName}`;
-      notes.push(`iam:GetRole on ${roleName} failed (${(error as Error).message}); simulating ${guess}, which is wrong if the role has a path.`);
+      notes.push(`iam:GetRole on ${roleName} failed (${(error as Error).message}). Simulating ${guess} instead, which is wrong if the role has a path.`);
       return { kind: "caller", label: `your identity ${arn} (role ${guess})`, simulationArn: guess, roleName, notes };
     }
   }

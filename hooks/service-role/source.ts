@@ -5,7 +5,7 @@ import type { PreflightContext } from "../../plugin/runner/types.js";
 
 export interface RoleChoice {
   arn: string;
-  /** Where the value was set, such as "stages.prod.roleArn in preflight.config.json". */
+  /** Setting that gave the value, such as "stages.prod.roleArn in preflight.config.json". */
   origin: string;
   /** Set by the user on the wrapped tool; sst-preflight validates it but does not apply it. */
   explicit: boolean;
@@ -36,7 +36,7 @@ export function chooseRole(context: PreflightContext): RoleChoice | undefined {
   return { ...explicit, ...(configured && configured.arn !== explicit.arn ? { overridden: configured } : {}) };
 }
 
-/** The role from sst-preflight's --role-arn or the stage's roleArn setting. */
+/** Returns the role from sst-preflight's --role-arn or the stage's roleArn setting. */
 export function configuredRole(context: PreflightContext): RoleChoice | undefined {
   if (context.flags.roleArn) return { arn: context.flags.roleArn, origin: "--role-arn of sst-preflight", explicit: false };
   const arn = context.stageConfig.roleArn;
@@ -46,7 +46,7 @@ export function configuredRole(context: PreflightContext): RoleChoice | undefine
   return { arn, origin: `${key} in ${context.configOrigin}`, explicit: false };
 }
 
-/** The role the user gave the wrapped tool directly, which the tool uses whatever we do. */
+/** Returns the role the user gave the wrapped tool directly, which the tool uses whatever sst-preflight does. */
 function explicitRole(context: PreflightContext): RoleChoice | undefined {
   if (context.tool.name === "sst-v2") {
     const cdk = context.appConfig?.cdk;

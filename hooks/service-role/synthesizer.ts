@@ -20,7 +20,7 @@ export interface SynthesizerFacts {
   deployRoles: string[];
   /** True when some stacks deploy with the caller's own credentials. */
   callerDeploys: boolean;
-  /** Which synthesizer and how it was found, such as "LegacyStackSynthesizer, named in app.mjs". */
+  /** Synthesizer name and the evidence for it, such as "LegacyStackSynthesizer, named in app.mjs". */
   source: string;
 }
 
@@ -37,9 +37,9 @@ export function detectSynthesizer(context: PreflightContext, target: Target): Sy
   const fromManifest = readManifest(path.resolve(context.cwd, assemblyDir, "manifest.json"), target);
   if (fromManifest) return { ...fromManifest, source: `read from ${path.join(assemblyDir, "manifest.json")}, written by the last synth` };
 
-  // NOTE: without a cloud assembly this reads the app's entry file and the files it
-  // imports directly, looking for synthesizer class names; a synthesizer set further
-  // away is found only after `cdk synth` has written cdk.out.
+  // NOTE: without a cloud assembly, this searches the app's entry file and the files it
+  // imports directly for synthesizer class names. A synthesizer set further away is
+  // found only after `cdk synth` has written cdk.out.
   const sources = app ? readAppSources(context.cwd, app) : [];
   const text = sources.map((file) => file.text).join("\n");
   const callerClass = CALLER_SYNTHESIZERS.find((name) => text.includes(name));
@@ -84,7 +84,7 @@ function readManifest(file: string, target: Target): Omit<SynthesizerFacts, "sou
   return { deployRoles: [...deployRoles], callerDeploys };
 }
 
-/** Qualifier order of the CDK: the synthesizer's prop, then the context value; then our config and SST's. */
+/** Returns the qualifier in the CDK's order (the synthesizer's prop, then the context value), then from our config and SST's. */
 function resolveQualifier(context: PreflightContext, cdkJson: Record<string, unknown>, sourceText: string): string {
   const fromSource = /qualifier\s*[:=]\s*["'`]([A-Za-z0-9_-]{1,10})["'`]/.exec(sourceText)?.[1];
   const contextArg = readToolOption(context.toolArgs, ["--context", "-c"]);

@@ -69,7 +69,7 @@ function principalNames(principal: Statement["principal"]): string[] {
   return Object.values(principal).flat();
 }
 
-/** A trust statement that lets CloudFormation assume the role, for guidance. */
+/** Returns a trust statement that lets CloudFormation assume the role, for guidance. */
 export function cloudFormationTrustStatement(): Record<string, unknown> {
   return { Effect: "Allow", Principal: { Service: CLOUDFORMATION_PRINCIPAL }, Action: "sts:AssumeRole" };
 }

@@ -23,7 +23,9 @@ export function checkArn(context: PreflightContext, choice: RoleChoice): { role:
   }
   const role = parsed.role;
   const identity = context.identity;
-  const expected = context.region ? partitionOfRegion(context.region.value) : identity ? partitionOfArn(identity.arn) : undefined;
+  let expected: string | undefined;
+  if (context.region) expected = partitionOfRegion(context.region.value);
+  else if (identity) expected = partitionOfArn(identity.arn);
   if (expected && role.partition !== expected) {
     const where = context.region ? `region ${context.region.value}` : "your identity";
     return {
