@@ -196,6 +196,16 @@ source("role on the cdk command line wins", () => {
   }
 });
 
+source("SST v2 app's own execution role wins", () => {
+  const own = "arn:aws:iam::111111111111:role/own";
+  const context = makeContext({ tool: { name: "sst-v2", detectedBy: "test" }, appConfig: { name: "app", cdk: { cloudFormationExecutionRole: own } } });
+  const choice = chooseRole(context);
+  assert.is(choice?.arn, own);
+  assert.is(choice?.origin, "cdk.cloudFormationExecutionRole in sst.config.ts");
+  assert.is(choice?.explicit, true);
+  assert.is(choice?.overridden?.arn, ROLE);
+});
+
 source("star entry names its key", () => {
   const context = makeContext({ config: { stages: { "*": { roleArn: ROLE } } }, stage: { value: "alice", source: ".sst/stage" } });
   assert.is(chooseRole(context)?.origin, 'stages["*"].roleArn in preflight.config.json');
