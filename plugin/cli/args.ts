@@ -6,6 +6,8 @@ import type { FailOn } from "../runner/run-hooks.js";
 
 export interface CliOptions {
   stage?: string;
+  /** Where --stage came from when it was read from the wrapped tool's arguments, such as "-c stage=...". */
+  stageSource?: string;
   profile?: string;
   region?: string;
   command?: string;

@@ -21,6 +21,8 @@ export interface SessionInput {
   toolArgs: string[];
   flags: {
     stage?: string;
+    /** Label of where the stage flag came from; "--stage" when not set. */
+    stageSource?: string;
     profile?: string;
     region?: string;
     tool?: ToolName;

@@ -24,6 +24,7 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
     toolArgs: input.toolArgs,
     flags: {
       ...(options.stage ? { stage: options.stage } : {}),
+      ...(options.stageSource ? { stageSource: options.stageSource } : {}),
       ...(options.profile ? { profile: options.profile } : {}),
       ...(options.region ? { region: options.region } : {}),
       ...(options.tool ? { tool: options.tool } : {}),

@@ -78,7 +78,10 @@ function withToolFlags(options: CliOptions, toolArgs: string[], isCdk: boolean):
   const stage = isCdk ? readContextStage(toolArgs) : readToolOption(toolArgs, ["--stage"]);
   const profile = readToolOption(toolArgs, ["--profile"]);
   const region = isCdk ? undefined : readToolOption(toolArgs, ["--region"]);
-  if (!merged.stage && stage) merged.stage = stage;
+  if (!merged.stage && stage) {
+    merged.stage = stage;
+    if (isCdk) merged.stageSource = "cdk --context stage=...";
+  }
   if (!merged.profile && profile) merged.profile = profile;
   if (!merged.region && region) merged.region = region;
   return merged;
