@@ -1,5 +1,5 @@
 // One AWS call through callAws against a server that stalls, resets, fails, throttles
-// or answers garbage: every call ends within its timeout with a classified error, for
+// or returns malformed data: every call ends within its timeout with a classified error, for
 // each wire format the checks use (Query XML, JSON 1.1, S3's REST XML).
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
