@@ -11,7 +11,7 @@ import { PolicyDocumentError } from "./policy-document.js";
 import { distinctActions } from "./requirements.js";
 import { FALLBACK_ACTIONS, readCallerPolicies, type CallerPolicies } from "./read-policies.js";
 
-const BLIND_SPOTS = "organization policies (SCPs), session policies and resource-based policies were not evaluated";
+const BLIND_SPOTS = "organization policies (SCPs), session policies and resource-based policies";
 
 /** Evaluates the requirements against the caller's own policies and returns the outcome. */
 export async function runFallback(context: PreflightContext, input: Omit<OutcomeInput, "evaluation">): Promise<HookOutcome> {
@@ -54,12 +54,12 @@ export async function runFallback(context: PreflightContext, input: Omit<Outcome
 
   const policyNames = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])].map((policy) => policy.name);
   const details = [...input.details, `fallback: evaluated ${policyNames.length} own polic${policyNames.length === 1 ? "y" : "ies"} locally: ${policyNames.join("; ") || "none"}`, `not evaluated: ${BLIND_SPOTS}`];
-  const outcome = buildOutcome({ ...input, details, evaluation });
+  const outcome = buildOutcome({ ...input, details, evaluation, fallback: true });
   const data = { ...outcome.data, fallback: true };
   if (outcome.status === "pass") {
     return {
       status: "warn",
-      summary: `the caller's own policies allow all ${distinctActions(set.requirements).length} actions, but ${BLIND_SPOTS}`,
+      summary: `the caller's own policies allow all ${distinctActions(set.requirements).length} actions, but ${BLIND_SPOTS} were not evaluated`,
       details: outcome.details ?? [],
       guidance: [`For a complete check, allow ${target.arn} to call iam:SimulatePrincipalPolicy on itself.`],
       data,

@@ -2,7 +2,7 @@
 // reason, and the policy that grants exactly what is missing, with attach commands.
 import type { HookOutcome } from "../../plugin/runner/types.js";
 import type { Evaluation, RequirementDecision } from "./evaluate.js";
-import { attachCommands, formatPolicy, MANAGED_POLICY_MAX_CHARS, policySize, writeMissingPolicy, type PolicyTarget } from "./policy-writer.js";
+import { attachCommands, formatPolicy, MANAGED_POLICY_MAX_CHARS, policySize, writeMissingPolicy, type PolicyTarget, type WrittenPolicy } from "./policy-writer.js";
 import { distinctActions, serviceOf, type RequirementSet } from "./requirements.js";
 import type { DenialReason } from "./simulate.js";
 
@@ -15,6 +15,8 @@ export interface OutcomeInput {
   details: string[];
   /** Name for the policy a team creates, such as "sst-preflight-dev". */
   policyName: string;
+  /** True when the decisions come from the local evaluator instead of IAM. */
+  fallback?: boolean;
 }
 
 const REASON_TEXT: Record<DenialReason, string> = {
@@ -30,7 +32,8 @@ export function buildOutcome(input: OutcomeInput): HookOutcome {
   const denied = evaluation.decisions.filter((decision) => decision.decision !== "allowed");
   const conditional = evaluation.decisions.filter((decision) => decision.decision === "allowed" && decision.missingContextKeys.length > 0);
   const total = distinctActions(set.requirements).length;
-  const details = [...input.details, `${total} distinct actions simulated in ${evaluation.requests} IAM request${evaluation.requests === 1 ? "" : "s"}`];
+  const method = input.fallback ? "evaluated locally" : `${evaluation.requests} SimulatePrincipalPolicy request${evaluation.requests === 1 ? "" : "s"}`;
+  const details = [...input.details, `${total} distinct actions, ${method}`];
   const unevaluatedActions = [...new Set(evaluation.unevaluated.flatMap((entry) => entry.actions))];
   const data = {
     strategy: set.strategy,
@@ -49,20 +52,20 @@ export function buildOutcome(input: OutcomeInput): HookOutcome {
     const distinctDenied = new Set(denied.map((decision) => decision.action)).size;
     const services = [...new Set(denied.map((decision) => serviceOf(decision.action)))].sort();
     details.push(...deniedLines(denied));
-    const missing = writeMissingPolicy(denied.map((decision) => ({ requirement: decision.requirement, action: decision.action, resource: decision.resource })));
+    const policies = fixPolicies(denied);
     return {
       status: "fail",
-      summary: `${distinctDenied} of ${total} actions are denied for ${target.arn} (${services.join(", ")})${primaryReasonSuffix(denied)}`,
+      summary: `${distinctDenied} of ${total} actions denied for ${target.arn} (${services.join(", ")})${primaryReasonSuffix(denied)}`,
       details,
-      guidance: missingPolicyGuidance(missing, input),
-      data: { ...data, missingPolicy: missing },
+      guidance: fixGuidance(policies, denied, input),
+      data: { ...data, ...policies },
     };
   }
 
   if (unevaluatedActions.length > 0) {
     return {
       status: "unknown",
-      summary: `${unevaluatedActions.length} of ${total} actions could not be checked for ${target.arn}`,
+      summary: `${unevaluatedActions.length} of ${total} actions not checked for ${target.arn}`,
       details,
       guidance: ["Run the check again; if IAM keeps throttling, raise timeoutSeconds or run it when fewer jobs call IAM."],
       data,
@@ -103,23 +106,51 @@ export function deniedLines(denied: Array<Pick<RequirementDecision, "action" | "
     });
 }
 
+// Names the denials that a new Allow in an identity policy would not fix.
 function primaryReasonSuffix(denied: RequirementDecision[]): string {
-  const reasons = new Set(denied.flatMap((decision) => decision.reasons));
-  if (reasons.size === 1 && reasons.has("boundary")) return "; the permissions boundary denies them, not a missing allow";
-  if (reasons.size === 1 && reasons.has("organization")) return "; an organization policy denies them";
-  return "";
+  const actionsWith = (test: (reasons: DenialReason[]) => boolean) => new Set(denied.filter((decision) => test(decision.reasons)).map((decision) => decision.action)).size;
+  const parts: string[] = [];
+  const boundaryOnly = actionsWith((reasons) => reasons.includes("boundary") && !reasons.includes("no-allow"));
+  if (boundaryOnly > 0) parts.push(`${boundaryOnly} denied by the permissions boundary, not by a missing allow`);
+  const organization = actionsWith((reasons) => reasons.includes("organization"));
+  if (organization > 0) parts.push(`${organization} denied by an organization policy`);
+  const explicit = actionsWith((reasons) => reasons.includes("explicit-deny"));
+  if (explicit > 0) parts.push(`${explicit} denied by an explicit Deny`);
+  return parts.length > 0 ? `; ${parts.join("; ")}` : "";
 }
 
-function missingPolicyGuidance(missing: ReturnType<typeof writeMissingPolicy>, input: OutcomeInput): string[] {
-  const file = `${input.policyName}.json`;
-  const guidance = [`Save this policy as ${file}; it grants exactly the denied actions:\n${formatPolicy(missing)}`];
-  const size = policySize(missing);
-  if (size > MANAGED_POLICY_MAX_CHARS) {
-    guidance.push(`The policy has ${size} characters without whitespace, more than the ${MANAGED_POLICY_MAX_CHARS} IAM allows for one managed policy; split its statements into two policies.`);
+interface FixPolicies {
+  /** Grants the actions that no identity policy allows; attach it to the caller. */
+  missingPolicy?: WrittenPolicy;
+  /** The statements the permissions boundary must also allow. */
+  boundaryPolicy?: WrittenPolicy;
+}
+
+// An identity policy fixes only a missing allow; a boundary denial needs the boundary changed.
+function fixPolicies(denied: RequirementDecision[]): FixPolicies {
+  const write = (decisions: RequirementDecision[]) =>
+    decisions.length === 0 ? undefined : writeMissingPolicy(decisions.map(({ requirement, action, resource }) => ({ requirement, action, resource })));
+  const missingPolicy = write(denied.filter((decision) => decision.reasons.includes("no-allow")));
+  const boundaryPolicy = write(denied.filter((decision) => decision.reasons.includes("boundary")));
+  return { ...(missingPolicy ? { missingPolicy } : {}), ...(boundaryPolicy ? { boundaryPolicy } : {}) };
+}
+
+function fixGuidance(policies: FixPolicies, denied: RequirementDecision[], input: OutcomeInput): string[] {
+  const guidance: string[] = [];
+  const { missingPolicy, boundaryPolicy } = policies;
+  if (missingPolicy) {
+    const file = `${input.policyName}.json`;
+    guidance.push(`Save this policy as ${file}; it grants exactly the actions that no policy allows:\n${formatPolicy(missingPolicy)}`);
+    const size = policySize(missingPolicy);
+    if (size > MANAGED_POLICY_MAX_CHARS) {
+      guidance.push(`The policy has ${size} characters without whitespace, more than the ${MANAGED_POLICY_MAX_CHARS} IAM allows for one managed policy; split its statements into two policies.`);
+    }
+    guidance.push(`Attach it to the ${input.target.type} ${input.target.name}:\n${attachCommands(input.target, input.policyName, file).join("\n")}`);
   }
-  guidance.push(`Attach it to the ${input.target.type} ${input.target.name}:\n${attachCommands(input.target, input.policyName, file).join("\n")}`);
-  const reasons = new Set(input.evaluation.decisions.flatMap((decision) => decision.reasons));
-  if (reasons.has("boundary")) guidance.push("Actions denied by the permissions boundary also need an allow in the boundary policy; an identity policy alone does not help.");
+  if (boundaryPolicy) {
+    guidance.push(`The permissions boundary of the ${input.target.type} ${input.target.name} must allow these too; an identity policy alone does not help. Add to the boundary policy:\n${formatPolicy(boundaryPolicy)}`);
+  }
+  const reasons = new Set(denied.flatMap((decision) => decision.reasons));
   if (reasons.has("organization")) guidance.push("Actions denied by an organization policy (SCP) need a change in AWS Organizations by its administrators.");
   if (reasons.has("explicit-deny")) guidance.push("Remove or narrow the explicit Deny statements named above; no Allow overrides them.");
   return guidance;

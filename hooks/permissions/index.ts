@@ -3,6 +3,7 @@
 // simulation is reported as unknown (or goes to the optional fallback), never as a pass.
 import { describeError } from "../../plugin/errors.js";
 import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./backoff.js";
 import { evaluateRequirements } from "./evaluate.js";
 import { runFallback } from "./fallback.js";
 import { buildOutcome, type OutcomeInput } from "./guidance.js";
@@ -36,7 +37,7 @@ async function checkPermissions(context: PreflightContext): Promise<HookOutcome>
     if (!(error instanceof StrategyInputError) && !(error instanceof PolicyDocumentError)) throw error;
     return {
       status: "fail",
-      summary: `permissions.strategy "${strategy}" cannot be checked: ${error.message}`,
+      summary: `cannot check the permissions: ${error.message}`,
       guidance: [`Fix the setting in ${context.configOrigin === "defaults" ? "the preflight configuration" : context.configOrigin}, or run sst-preflight policy --strategy ${strategy} to see what it needs.`],
     };
   }
@@ -73,7 +74,7 @@ async function checkPermissions(context: PreflightContext): Promise<HookOutcome>
     policyName: `sst-preflight-${context.stage?.value ?? "deployer"}`,
   };
 
-  const evaluation = await evaluateRequirements(context, principal.arn, set.requirements);
+  const evaluation = await evaluateRequirements(context, principal.arn, set.requirements, { retry: retryPolicy(context) });
   const refused = evaluation.decisions.length === 0 ? evaluation.unevaluated.find((entry) => entry.error?.kind === "access-denied")?.error : undefined;
   if (!refused) {
     const outcome = buildOutcome({ ...outcomeInput, evaluation });
@@ -93,4 +94,14 @@ async function checkPermissions(context: PreflightContext): Promise<HookOutcome>
     ],
     data: { strategy: set.strategy, principal: principal.arn, needs: ["iam:SimulatePrincipalPolicy"], unevaluated: actions },
   };
+}
+
+// The session's default time budget when timeoutSeconds is not set.
+const DEFAULT_RUN_BUDGET_SECONDS = 60;
+
+// Retrying stops after a third of the run's budget, so that a throttled check still
+// reports its own unknown before the run's deadline ends it.
+function retryPolicy(context: PreflightContext): RetryPolicy {
+  const budgetMs = ((context.config.timeoutSeconds ?? DEFAULT_RUN_BUDGET_SECONDS) * 1000) / 3;
+  return { ...DEFAULT_RETRY, budgetMs: Math.min(DEFAULT_RETRY.budgetMs, budgetMs) };
 }
