@@ -38,7 +38,8 @@ export function handlerPermissions(context: RegistryContext | undefined, region:
 }
 
 async function describe(context: RegistryContext, region: string, type: string): Promise<HandlerPermissions> {
-  if (!type.startsWith("AWS::")) return coarse(type, "not a registry type");
+  // Metadata and custom resources need no permission of the role, so the registry is not asked.
+  if (!type.startsWith("AWS::") || !serviceForResourceType(type)) return coarse(type, "needs no permission of its own");
   let schemaText: string | undefined;
   try {
     const cloudformation = await context.aws.cloudformation(region);
