@@ -5,6 +5,10 @@ Usage:
   sst-preflight [options] <command> [args]   run the checks, then the project's sst
                                              (command: deploy, dev, start, remove, diff, bootstrap)
   sst-preflight [options] cdk <args>         run the checks, then the project's cdk
+  sst-preflight init [folder]                set a project up: devDependency, package scripts,
+                                             preflight() in sst.config.ts (SST v2), example config;
+                                             shows the changes and asks first (--yes: no question,
+                                             --dry-run: only show, --package-manager npm|pnpm|yarn)
 
 Options (before a wrapper command; anywhere for check):
   --stage NAME        stage to check (default: the tool's own resolution)

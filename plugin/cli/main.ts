@@ -56,6 +56,7 @@ export type ExtraCommand = (input: {
 async function loadExtraCommand(name: string): Promise<ExtraCommand | undefined> {
   const modules: Record<string, () => Promise<{ run: ExtraCommand }>> = {
     policy: () => import("./commands/policy.js"),
+    init: () => import("./commands/init.js"),
   };
   const load = modules[name];
   return load ? (await load()).run : undefined;
