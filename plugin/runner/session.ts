@@ -122,6 +122,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
     configOrigin,
     stageConfig,
     ...(input.appConfig ? { appConfig: input.appConfig } : {}),
+    settingsInput,
     interactive,
     offline: input.flags.offline === true,
     flags: {

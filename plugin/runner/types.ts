@@ -3,6 +3,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AwsClients } from "../aws/clients.js";
 import type { PreflightConfig, StageConfig, ToolName, HookId } from "../config/schema.js";
+import type { SettingsInput } from "../tools/settings.js";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "unknown";
 
@@ -91,6 +92,8 @@ export interface PreflightContext {
     /** The run only reports (the check command): no tool runs after it, so nothing needs confirming. */
     checkOnly?: boolean;
   };
+  /** What the stage, profile and region were resolved from, so hooks can explain precedence. */
+  settingsInput?: SettingsInput;
   /** Set by the credentials hook. */
   credentials?: ResolvedCredentials;
   /** Set by the credentials hook after sts:GetCallerIdentity. */
