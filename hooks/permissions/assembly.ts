@@ -55,8 +55,9 @@ function readStacks(directory: string, depth: number): AssemblyStack[] {
   }
 
   const stacks: AssemblyStack[] = [];
-  for (const [id, value] of Object.entries(artifacts as Record<string, ManifestArtifact>)) {
-    const properties = value.properties ?? {};
+  for (const [id, value] of Object.entries(artifacts as Record<string, ManifestArtifact | null>)) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AssemblyError(manifestFile, `artifact "${id}" must be an object`);
+    const properties = typeof value.properties === "object" && value.properties !== null ? value.properties : {};
     if (value.type === "cdk:cloud-assembly" && typeof properties.directoryName === "string") {
       stacks.push(...readStacks(path.join(directory, properties.directoryName), depth + 1));
       continue;

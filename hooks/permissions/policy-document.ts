@@ -54,6 +54,7 @@ export function parsePolicyDocument(text: string, origin: string): PolicyDocumen
   const raw = parsed.Statement;
   if (raw === undefined) throw new PolicyDocumentError(`${origin} has no "Statement"; a policy needs at least one statement`);
   const statements = Array.isArray(raw) ? raw : [raw];
+  if (statements.length === 0) throw new PolicyDocumentError(`${origin} has an empty "Statement" list; a policy needs at least one statement`);
   return { Version: version, Statement: statements.map((statement, index) => parseStatement(statement, `${origin}: Statement[${index}]`)) };
 }
 
