@@ -169,6 +169,18 @@ command("policy-file and admin strategies", async (state) => {
   assert.match(json.notes.join("\n"), "arn:aws:iam::aws:policy/AdministratorAccess");
 });
 
+command("service-role strategy prints the role's part", async (state) => {
+  const { dir } = project(state);
+  const run = await policy(state, dir, ["--strategy", "service-role", "--role-arn", ROLE, "--services", "lambda", "--region", "eu-west-1", "--format", "json"]);
+  assert.is(run.exitCode, 0, run.stderr);
+  const json = JSON.parse(run.stdout) as PolicyJson;
+  assert.equal(json.policies.map((entry) => [entry.name, entry.attachTo]), [["deployer", "caller"], ["service-role", "service-role"]]);
+  const caller = statementsOf(json, "deployer");
+  assert.is(caller.find((statement) => statement.Sid === "ManageCloudFormationStacks")?.Resource, `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/*/*`, "the account comes from the role ARN");
+  assert.not.ok(actionsOf(caller).includes("lambda:*"));
+  assert.equal(actionsOf(statementsOf(json, "service-role")), ["iam:*", "logs:*", "lambda:*"]);
+});
+
 command("bad input exits 2 with the fix", async (state) => {
   const { dir } = project(state);
   mkdirSync(path.join(dir, "empty-out"));

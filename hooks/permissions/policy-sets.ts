@@ -5,7 +5,8 @@ import { baselineRequirements } from "./baseline.js";
 import { writePolicy, type WrittenPolicy } from "./policy-writer.js";
 import { handlerPermissions, type HandlerPermissions } from "./registry.js";
 import type { Requirement } from "./requirements.js";
-import { buildRequirements, type StrategyInput } from "./strategies.js";
+import { serviceSid } from "./service-actions.js";
+import { buildRequirements, CUSTOM_DOMAIN_SERVICES, type StrategyInput } from "./strategies.js";
 
 export interface NamedPolicy {
   /** File and policy name, such as "deployer" or "custom-domain". */
@@ -37,6 +38,11 @@ export function policiesForStrategy(input: StrategyInput): PolicySet {
 
   const own = set.requirements.filter((requirement) => requirement.sid !== CUSTOM_DOMAIN_SID);
   const policies = [caller("deployer", describeStrategy(input), own)];
+  if (input.strategy === "service-role") {
+    const role = serviceRoleByServices(input);
+    if (role) policies.push(role);
+    else notes.push("The service role's own policy is not printed: pass --services, or --cdk-out for the handler permissions of the templates.");
+  }
   const customDomain = set.requirements.filter((requirement) => requirement.sid === CUSTOM_DOMAIN_SID);
   if (customDomain.length > 0) policies.push(caller("custom-domain", "the custom-domain addition: ACM certificates, Route 53 records, CloudFront", customDomain));
   return { strategy: input.strategy, policies, notes };
@@ -68,6 +74,14 @@ export async function policiesForAssembly(input: StrategyInput, context: Registr
     ],
     notes,
   };
+}
+
+// The role creates the resources, so it gets full access to the app's services.
+function serviceRoleByServices(input: StrategyInput): NamedPolicy | undefined {
+  if (!input.services?.length) return undefined;
+  const services = [...new Set(["iam", "logs", ...input.services, ...(input.customDomain ? CUSTOM_DOMAIN_SERVICES : [])])];
+  const requirements = services.map((service) => ({ sid: serviceSid(service), purpose: `full access to ${service}`, actions: [`${service}:*`], resources: ["*"] }));
+  return { name: "service-role", attachTo: "service-role", description: `the service role's part: full access to ${services.join(", ")}`, policy: writePolicy(requirements) };
 }
 
 function roleRequirements(permissions: HandlerPermissions[]): Requirement[] {

@@ -72,6 +72,9 @@ function buildInput(cwd: string, options: Parameters<ExtraCommand>[0]["options"]
   const roleArn = options.roleArn ?? stage.roleArn;
   const regions = unique([options.region, ...(stage.regions ?? []), ...(config.bootstrap?.regions ?? []), ...(assembly?.stacks.map((stack) => stack.region) ?? [])]);
   const accounts = unique([...(stage.accounts ?? []), ...(assembly?.stacks.map((stack) => stack.account) ?? [])]);
+  // The role's ARN names the account when nothing else does.
+  const roleAccount = /^arn:[\w-]+:iam::(\d{12}):role\//.exec(roleArn ?? "")?.[1];
+  if (accounts.length === 0 && roleAccount) accounts.push(roleAccount);
   // Without one known account or region, the ARNs keep a wildcard in its place.
   const account = accounts.length === 1 ? accounts[0]! : "*";
   const targetRegions = regions.length > 0 ? regions : ["*"];
