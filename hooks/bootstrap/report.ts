@@ -38,8 +38,9 @@ export function buildOutcome(input: OutcomeInput): HookOutcome {
 
   const details: string[] = [];
   for (const report of reports) {
-    const why = `checked as ${report.target.reasons.join("; ")}`;
-    details.push(reports.length > 1 ? `${label(report)} ${report.status}: ${report.summary}. It is ${why}.` : `${label(report)} is ${why}.`);
+    const why = `checked for: ${report.target.reasons.join("; ")}`;
+    if (reports.length > 1) details.push(`${label(report)} ${report.status}: ${report.summary}`, `  ${why}`);
+    else details.push(`${label(report)} ${why}`);
     for (const finding of report.findings) {
       if (finding.summary !== report.summary) details.push(`  ${finding.status}: ${finding.summary}`);
       for (const line of finding.details ?? []) details.push(`  ${line}`);

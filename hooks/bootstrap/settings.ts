@@ -26,7 +26,7 @@ export function resolveSettings(context: PreflightContext, files: CdkSettingsFil
   const qualifier: Sourced<string> = pick([
     [configured("qualifier"), configSource("qualifier")],
     [fromSst("qualifier"), "cdk.qualifier in sst.config.ts"],
-    [assemblyQualifier, `the cloud assembly (${assembly.label})`],
+    [assemblyQualifier, `the cloud assembly ${assembly.label}`],
     [cdkContext(files, "@aws-cdk/core:bootstrapQualifier")?.value, cdkContext(files, "@aws-cdk/core:bootstrapQualifier")?.source],
   ]) ?? { value: DEFAULT_QUALIFIER, source: "the CDK default" };
 
@@ -40,7 +40,7 @@ export function resolveSettings(context: PreflightContext, files: CdkSettingsFil
   const customParameter = assemblyParameter && !assemblyQualifier ? assemblyParameter : undefined;
   const parameterName: Sourced<string> = pick([
     [fromSst("bootstrapStackVersionSsmParameter"), "cdk.bootstrapStackVersionSsmParameter in sst.config.ts"],
-    [customParameter, `the cloud assembly (${assembly.label})`],
+    [customParameter, `the cloud assembly ${assembly.label}`],
   ]) ?? { value: `/cdk-bootstrap/${qualifier.value}/version`, source: `qualifier ${qualifier.value}` };
 
   if (assemblyQualifier && assemblyQualifier !== qualifier.value) {

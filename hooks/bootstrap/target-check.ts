@@ -11,7 +11,8 @@ import type { BootstrapSettings, Finding, TargetReport, Target } from "./types.j
 export const SEVERITY: Record<CheckStatus, number> = { fail: 4, unknown: 3, warn: 2, pass: 1, skip: 0 };
 
 export async function checkTarget(context: PreflightContext, target: Target, settings: BootstrapSettings): Promise<TargetReport> {
-  const requirements = [...settings.requirements, ...target.requirements];
+  // The environment's own requirements come first, so that they name the source on a tie.
+  const requirements = [...target.requirements, ...settings.requirements];
   const required = highestRequirement(requirements);
   const base = { target, requirements, required, toolkit: null, sst: null, fix: null };
   if (target.unreachable) {

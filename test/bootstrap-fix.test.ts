@@ -1,0 +1,179 @@
+// The bootstrap fix: consent (--fix, bootstrap.fix, a question on a real pseudo-terminal),
+// the exact `cdk bootstrap` command with credentials in its environment only, and the real
+// CDK CLI bootstrapping a region of moto before the check passes. CLI cases need `npm run build`.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { execa } from "execa";
+import { makeIsolatedEnv, type EnvVars } from "./harness/env.js";
+import { startMoto, type MotoServer } from "./harness/moto.js";
+import { ALLOW_ALL_POLICY, createUser, seedClientConfig, type SeededUser } from "./harness/seed.js";
+import { REPO_ROOT } from "./harness/sst-app.js";
+import { makeProject, runBootstrapCheck, targetsOf, type Project } from "./fixtures/bootstrap/helpers.js";
+
+const ACCOUNT = "111111111111";
+const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
+const OTHER_CHECKS_OFF = { checks: { serviceRole: "off", permissions: "off", account: "off" } };
+
+const FAKE_CDK = `#!/bin/sh
+{ echo "cwd=$(pwd)"; for arg in "$@"; do echo "arg=$arg"; done; env | grep '^AWS_' | sort; } > "$FAKE_CDK_LOG"
+echo "fake cdk ran" >&2
+exit "\${FAKE_CDK_EXIT:-0}"
+`;
+
+interface State {
+  moto: MotoServer;
+  user: SeededUser;
+  projects: Project[];
+}
+
+const fix = suite<State>("bootstrap fix");
+
+fix.before(async (state) => {
+  state.moto = await startMoto();
+  state.projects = [];
+  state.user = await createUser(state.moto, "deployer", ALLOW_ALL_POLICY, { account: ACCOUNT });
+});
+
+fix.after(async (state) => {
+  for (const project of state.projects) project.cleanup();
+  await state.moto?.stop();
+});
+
+function project(state: State, options: Parameters<typeof makeProject>[0] = {}): Project {
+  const made = makeProject(options);
+  state.projects.push(made);
+  return made;
+}
+
+function isolatedEnv(state: State, region: string, vars: EnvVars = {}) {
+  return makeIsolatedEnv({
+    endpoint: state.moto.url,
+    vars: { AWS_ACCESS_KEY_ID: state.user.accessKeyId, AWS_SECRET_ACCESS_KEY: state.user.secretAccessKey, AWS_REGION: region, ...vars },
+  });
+}
+
+/** A project whose node_modules/.bin/cdk is a script that records its arguments and AWS_* variables. */
+function fakeCdkProject(state: State, config: unknown): { dir: string; log: string } {
+  const dir = project(state, { config }).dir;
+  mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
+  const script = path.join(dir, "node_modules", ".bin", "cdk");
+  writeFileSync(script, FAKE_CDK);
+  chmodSync(script, 0o755);
+  return { dir, log: path.join(dir, "fake-cdk.log") };
+}
+
+fix("fix passes credentials by environment only", async (state) => {
+  const { dir, log } = fakeCdkProject(state, { bootstrap: { qualifier: "team03", toolkitStackName: "Toolkit3" } });
+  const isolated = isolatedEnv(state, "eu-west-1", { FAKE_CDK_LOG: log });
+  try {
+    const { bootstrap } = await runBootstrapCheck({ cwd: dir, env: isolated.env, fix: true });
+    const lines = readFileSync(log, "utf8").split("\n");
+    const args = lines.filter((line) => line.startsWith("arg=")).map((line) => line.slice(4));
+    assert.equal(args, ["bootstrap", "aws://111111111111/eu-west-1", "--qualifier", "team03", "--toolkit-stack-name", "Toolkit3", "--no-notices"]);
+    assert.ok(lines.includes(`AWS_ACCESS_KEY_ID=${state.user.accessKeyId}`));
+    assert.ok(lines.includes(`AWS_SECRET_ACCESS_KEY=${state.user.secretAccessKey}`));
+    assert.ok(lines.includes("AWS_REGION=eu-west-1"));
+    assert.not.ok(lines.some((line) => line.startsWith("AWS_PROFILE=")));
+    assert.not.ok(lines.includes(`cwd=${dir}`), "the CLI must not run in the project, where it would synthesize the app");
+
+    const target = targetsOf(bootstrap)["aws://111111111111/eu-west-1"]!;
+    assert.equal([target.fix.attempted, target.fix.exitCode, target.fix.recheck], [true, 0, "fail"]);
+    assert.is(target.fix.command, "cdk bootstrap aws://111111111111/eu-west-1 --qualifier team03 --toolkit-stack-name Toolkit3 --no-notices");
+    assert.is(bootstrap.status, "fail", "a run that bootstrapped nothing must not pass");
+    assert.not.match(JSON.stringify(bootstrap), state.user.secretAccessKey);
+  } finally {
+    isolated.cleanup();
+  }
+});
+
+fix("failed fix is reported with its output", async (state) => {
+  const { dir, log } = fakeCdkProject(state, {});
+  const isolated = isolatedEnv(state, "eu-west-1", { FAKE_CDK_LOG: log, FAKE_CDK_EXIT: "3" });
+  try {
+    const { bootstrap } = await runBootstrapCheck({ cwd: dir, env: isolated.env, fix: true });
+    const target = targetsOf(bootstrap)["aws://111111111111/eu-west-1"]!;
+    assert.is(target.fix.exitCode, 3);
+    assert.is(target.fix.reason, "cdk bootstrap failed with exit code 3: fake cdk ran");
+    assert.ok((target.findings as Array<{ state: string }>).some((finding) => finding.state === "fix-failed"));
+    assert.is(bootstrap.status, "fail");
+  } finally {
+    isolated.cleanup();
+  }
+});
+
+fix("never setting does not run the fix", async (state) => {
+  const { dir, log } = fakeCdkProject(state, { bootstrap: { fix: "never" } });
+  const isolated = isolatedEnv(state, "eu-west-1", { FAKE_CDK_LOG: log });
+  try {
+    const { bootstrap } = await runBootstrapCheck({ cwd: dir, env: isolated.env });
+    const target = targetsOf(bootstrap)["aws://111111111111/eu-west-1"]!;
+    assert.equal([target.fix.attempted, target.fix.reason], [false, 'bootstrap.fix is "never"']);
+    assert.ok(bootstrap.guidance.some((line) => line.includes('It did not run now because bootstrap.fix is "never"')), bootstrap.guidance.join("\n"));
+  } finally {
+    isolated.cleanup();
+  }
+});
+
+fix("real CDK CLI bootstraps moto, then the check passes", async (state) => {
+  const dir = project(state, { config: OTHER_CHECKS_OFF, linkCdk: true }).dir;
+  const isolated = isolatedEnv(state, "eu-west-1");
+  try {
+    const result = await execa(process.execPath, [CLI, "check", "--fix", "--json"], { cwd: dir, env: isolated.env, extendEnv: false, reject: false, stdin: "ignore", timeout: 120_000 });
+    assert.is(result.exitCode, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { checks: Array<Record<string, any>> };
+    const bootstrap = report.checks.find((check) => check.id === "bootstrap")!;
+    assert.is(bootstrap.status, "pass", bootstrap.summary);
+    assert.match(bootstrap.summary, "aws://111111111111/eu-west-1 v34 by this run");
+    const target = bootstrap.data.targets[0];
+    assert.equal([target.fix.attempted, target.fix.exitCode, target.fix.recheck, target.versionFound], [true, 0, "pass", 34]);
+    assert.match(result.stderr, `sst-preflight: running cdk bootstrap aws://111111111111/eu-west-1 --no-notices (${path.join(dir, "node_modules", ".bin", "cdk")})`);
+    assert.match(result.stderr, "Environment aws://111111111111/eu-west-1 bootstrapped");
+    assert.not.match(result.stdout + result.stderr, state.user.secretAccessKey);
+
+    const ssm = new SSMClient(seedClientConfig(state.moto, { region: "eu-west-1", credentials: { accessKeyId: state.user.accessKeyId, secretAccessKey: state.user.secretAccessKey } }));
+    const parameter = await ssm.send(new GetParameterCommand({ Name: "/cdk-bootstrap/hnb659fds/version" }));
+    ssm.destroy();
+    assert.is(parameter.Parameter?.Value, "34");
+  } finally {
+    isolated.cleanup();
+  }
+});
+
+/** Runs the built CLI on a pseudo-terminal (util-linux `script`) and types `answer` into it. */
+async function checkOnTerminal(state: State, region: string, answer: string) {
+  const dir = project(state, { config: OTHER_CHECKS_OFF, linkCdk: true }).dir;
+  const isolated = isolatedEnv(state, region);
+  try {
+    return await execa("script", ["-q", "-e", "-c", `"${process.execPath}" "${CLI}" check --no-color`, "/dev/null"], {
+      cwd: dir,
+      env: isolated.env,
+      extendEnv: false,
+      reject: false,
+      input: `${answer}\n`,
+      timeout: 120_000,
+    });
+  } finally {
+    isolated.cleanup();
+  }
+}
+
+fix("terminal prompt runs the fix after yes", async (state) => {
+  const result = await checkOnTerminal(state, "eu-west-2", "y");
+  assert.match(result.stdout, 'Run "npx cdk bootstrap aws://111111111111/eu-west-2" now? [y/N]');
+  assert.match(result.stdout, "Environment aws://111111111111/eu-west-2 bootstrapped");
+  assert.match(result.stdout, "✔ bootstrap");
+  assert.is(result.exitCode, 0, result.stdout);
+});
+
+fix("terminal prompt leaves it after no", async (state) => {
+  const result = await checkOnTerminal(state, "eu-west-3", "n");
+  assert.match(result.stdout, 'Run "npx cdk bootstrap aws://111111111111/eu-west-3" now? [y/N]');
+  assert.not.match(result.stdout, "running cdk bootstrap");
+  assert.match(result.stdout, 'It did not run now because the answer was "n"');
+  assert.is(result.exitCode, 1, result.stdout);
+});
+
+fix.run();
