@@ -68,6 +68,8 @@ export const configSchema = z.strictObject({
       expiryMarginMinutes: z.number().nonnegative().optional(),
     })
     .optional(),
+      /** Time limit of a profile's credential_process, in seconds. */
+      processTimeoutSeconds: z.number().positive().max(600).optional(),
   permissions: permissionsSchema.optional(),
   bootstrap: bootstrapSchema.optional(),
   /** Time budget of the whole run, in seconds. */
