@@ -66,10 +66,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Warn when the session expires within this many minutes. */
       expiryMarginMinutes: z.number().nonnegative().optional(),
-    })
-    .optional(),
       /** Time limit of a profile's credential_process, in seconds. */
       processTimeoutSeconds: z.number().positive().max(600).optional(),
+    })
+    .optional(),
   permissions: permissionsSchema.optional(),
   bootstrap: bootstrapSchema.optional(),
   /** Time budget of the whole run, in seconds. */
