@@ -143,6 +143,15 @@ writer("one statement per Sid, sorted and collapsed", () => {
   ]);
 });
 
+writer("actions covered by a service wildcard are dropped", () => {
+  const policyDocument = writePolicy([
+    { sid: "ManageCloudFormationStacks", purpose: "", actions: ["cloudformation:CreateStack"], grant: ["cloudformation:*"], resources: ["*"] },
+    { sid: "ReadBootstrapStacks", purpose: "", actions: ["cloudformation:DescribeStacks"], resources: ["arn:aws:cloudformation:eu-west-1:1:stack/CDKToolkit/*"] },
+    { sid: "ReadBootstrapVersion", purpose: "", actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:eu-west-1:1:parameter/x"] },
+  ]);
+  assert.equal(policyDocument.Statement.map((statement) => statement.Sid), ["ManageCloudFormationStacks", "ReadBootstrapVersion"]);
+});
+
 writer("missing policy grants the denied parts only", () => {
   const bucket = { sid: "UseBucket", purpose: "", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"] };
   const service = { sid: "ManageSqs", purpose: "", actions: ["sqs:CreateQueue", "sqs:DeleteQueue"], grant: ["sqs:*"], resources: ["*"] };

@@ -1,7 +1,7 @@
 // Writes policy documents from requirements: one statement per concern with a readable
 // Sid, and the commands that attach the document to a user or role.
 import type { PolicyDocument, PolicyStatement } from "./policy-document.js";
-import { mergeRequirements, type Requirement } from "./requirements.js";
+import { mergeRequirements, serviceOf, type Requirement } from "./requirements.js";
 
 /** A policy document in the form IAM stores it: single values are not wrapped in lists. */
 export interface WrittenPolicy {
@@ -12,18 +12,35 @@ export interface WrittenPolicy {
 // IAM's quota for a customer managed policy, counted without whitespace.
 export const MANAGED_POLICY_MAX_CHARS = 6144;
 
-/** Returns a policy that grants every requirement, one statement per Sid. */
+/**
+ * Returns a policy that grants every requirement, one statement per Sid. Actions that
+ * another statement already grants as `service:*` on every resource are left out.
+ */
 export function writePolicy(requirements: Requirement[]): WrittenPolicy {
-  const statements = mergeRequirements(requirements).map((requirement) => {
-    const actions = requirement.grant ?? requirement.actions;
-    return {
-      Sid: requirement.sid,
+  const merged = mergeRequirements(requirements).map((requirement) => ({
+    sid: requirement.sid,
+    actions: requirement.grant ?? requirement.actions,
+    resources: requirement.resources.includes("*") ? ["*"] : [...new Set(requirement.resources)].sort(),
+  }));
+  const wildcardsOnEveryResource = merged.filter((entry) => entry.resources[0] === "*").flatMap((entry) => entry.actions.filter(isWildcard));
+  const allServices = wildcardsOnEveryResource.includes("*");
+  const fullServices = new Set(wildcardsOnEveryResource.map(serviceOf));
+  const isCovered = (action: string) => !isWildcard(action) && (allServices || fullServices.has(serviceOf(action)));
+
+  const statements = merged
+    .map((entry) => ({ ...entry, actions: entry.actions.filter((action) => !isCovered(action)) }))
+    .filter((entry) => entry.actions.length > 0)
+    .map((entry) => ({
+      Sid: entry.sid,
       Effect: "Allow" as const,
-      Action: collapse(actions.includes("*") ? ["*"] : sortActions(actions)),
-      Resource: collapse(requirement.resources.includes("*") ? ["*"] : [...requirement.resources].sort()),
-    };
-  });
+      Action: collapse(entry.actions.includes("*") ? ["*"] : sortActions(entry.actions)),
+      Resource: collapse(entry.resources),
+    }));
   return { Version: "2012-10-17", Statement: statements };
+}
+
+function isWildcard(action: string): boolean {
+  return action === "*" || action.endsWith(":*");
 }
 
 /** One requirement's action that was denied on one resource. */
