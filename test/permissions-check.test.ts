@@ -305,6 +305,8 @@ check("service-role strategy simulates PassRole on the role", async (state) => {
   assert.match(run.text, "denied iam: PassRole: no policy allows it");
   const passRole = simulateCalls(state).find((call) => Object.values(call.parameters).includes("iam:PassRole"));
   assert.is(passRole?.parameters["ResourceArns.member.1"], role);
+  assert.is(passRole?.parameters["ContextEntries.member.1.ContextKeyName"], "iam:PassedToService");
+  assert.is(passRole?.parameters["ContextEntries.member.1.ContextKeyValues.member.1"], "cloudformation.amazonaws.com");
   assert.match(JSON.stringify(missingPolicyOf(run.result)), role);
 });
 

@@ -29,6 +29,7 @@ type EvaluateContext = Parameters<typeof simulatePrincipal>[0];
 interface Group {
   resources: string[];
   region: string | undefined;
+  context: Record<string, string[]>;
   requirements: Requirement[];
 }
 
@@ -76,9 +77,10 @@ async function evaluateGroup(
   evaluation: Evaluation,
 ): Promise<AwsCallError | undefined> {
   const actions = [...new Set(group.requirements.flatMap((requirement) => requirement.actions))];
-  const contextEntries = group.region
-    ? [{ ContextKeyName: "aws:RequestedRegion", ContextKeyValues: [group.region], ContextKeyType: "string" as const }]
-    : [];
+  const contextEntries = [
+    ...(group.region ? [{ ContextKeyName: "aws:RequestedRegion", ContextKeyValues: [group.region], ContextKeyType: "string" as const }] : []),
+    ...Object.entries(group.context).map(([name, values]) => ({ ContextKeyName: name, ContextKeyValues: values, ContextKeyType: values.length > 1 ? ("stringList" as const) : ("string" as const) })),
+  ];
   const result = await simulatePrincipal(context, principalArn, actions, group.resources, { ...options, contextEntries });
   evaluation.requests += result.requests;
 
@@ -117,8 +119,9 @@ function groupRequirements(requirements: Requirement[]): Group[] {
   const groups = new Map<string, Group>();
   for (const requirement of requirements) {
     const resources = [...new Set(requirement.resources)].sort();
-    const key = `${requirement.region ?? ""}|${resources.join(" ")}`;
-    const group = groups.get(key) ?? { resources, region: requirement.region, requirements: [] };
+    const context = requirement.context ?? {};
+    const key = `${requirement.region ?? ""}|${resources.join(" ")}|${JSON.stringify(context)}`;
+    const group = groups.get(key) ?? { resources, region: requirement.region, context, requirements: [] };
     group.requirements.push(requirement);
     groups.set(key, group);
   }

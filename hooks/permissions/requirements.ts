@@ -18,6 +18,8 @@ export interface Requirement {
   resources: string[];
   /** Region the resources live in, sent to the simulation as aws:RequestedRegion. */
   region?: string;
+  /** Further condition keys and values of the request, such as iam:PassedToService. */
+  context?: Record<string, string[]>;
 }
 
 /** The requirements of one run and what the report says about their scope. */

@@ -137,6 +137,7 @@ function serviceRoleRequirements(input: StrategyInput): Requirement[] {
       purpose: `pass the service role ${input.roleArn} to CloudFormation`,
       actions: ["iam:PassRole"],
       resources: [input.roleArn],
+      context: { "iam:PassedToService": ["cloudformation.amazonaws.com"] },
     },
   ];
 }
