@@ -52,6 +52,8 @@ export const bootstrapSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
+  /** JSON Schema of this file for editors, such as "./node_modules/sst-preflight/schema/config.schema.json"; not used by the checks. */
+  $schema: z.string().optional(),
   /** Overrides the detected tool. */
   tool: z.enum(TOOL_NAMES).optional(),
   /** Stage settings by stage name; the key "*" applies to every stage not listed, such as personal stages. */

@@ -97,7 +97,7 @@ function planManifest(project: InitProject, version: string, policy: ScriptPolic
     if (typeof script !== "string") continue;
     const routed = routeScript(script, policy.binary, policy.routed);
     for (const reason of routed.skipped) plan.notes.push(`Script "${name}" was left unchanged: ${reason}.`);
-    for (const command of routed.commands) covered.add(command);
+    for (const command of [...routed.commands, ...routed.alreadyRouted]) covered.add(command);
     if (routed.routed === 0) continue;
     scripts[name] = routed.text;
     summary.push(`script "${name}": ${script} → ${routed.text}`);

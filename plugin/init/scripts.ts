@@ -11,6 +11,8 @@ export interface RoutedScript {
   routed: number;
   /** The tool commands that were routed, such as "deploy". */
   commands: string[];
+  /** The tool commands that already ran through sst-preflight. */
+  alreadyRouted: string[];
   /** Why a command that runs the tool was left alone. */
   skipped: string[];
 }
@@ -36,6 +38,7 @@ export function routeScript(script: string, binary: Binary, commands: ReadonlySe
   const replacements: Array<{ start: number; end: number; text: string }> = [];
   const skipped: string[] = [];
   const routedCommands: string[] = [];
+  const alreadyRouted: string[] = [];
 
   for (let index = 0; index < words.length; index++) {
     if (index > 0 && !words[index - 1]!.operator) continue;
@@ -52,6 +55,11 @@ export function routeScript(script: string, binary: Binary, commands: ReadonlySe
       } else break;
     }
     const bin = words[cursor];
+    if (bin?.text === "sst-preflight" && !bin.operator) {
+      const wrapped = binary === "cdk" ? (words[cursor + 1]?.text === "cdk" ? findCommand(words, cursor + 2, binary) : undefined) : findCommand(words, cursor + 1, binary);
+      if (wrapped) alreadyRouted.push(wrapped.command);
+      continue;
+    }
     if (!bin || bin.operator || bin.text !== binary) continue;
 
     const found = findCommand(words, cursor + 1, binary);
@@ -68,7 +76,7 @@ export function routeScript(script: string, binary: Binary, commands: ReadonlySe
   for (const replacement of replacements.reverse()) {
     text = text.slice(0, replacement.start) + replacement.text + text.slice(replacement.end);
   }
-  return { text, routed: replacements.length, commands: routedCommands, skipped };
+  return { text, routed: replacements.length, commands: routedCommands, alreadyRouted, skipped };
 }
 
 /** Returns the tool's command after the binary, skipping options given before it. */
