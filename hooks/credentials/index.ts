@@ -1,18 +1,22 @@
-// The credentials check: resolve credentials as the wrapped tool will, refuse a
-// broken setup before any AWS call, then confirm the identity with
-// sts:GetCallerIdentity.
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+// The credentials check: explain offline how the wrapped tool will get credentials and
+// stop a broken setup before any AWS call; online, resolve them link by link with the
+// SDK's providers and confirm the identity with one sts:GetCallerIdentity call.
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { AwsCallError, callAws } from "../../plugin/aws/call.js";
-import { loadSharedFiles, profileNames } from "../../plugin/aws/profiles.js";
-import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
+import { AwsCallError } from "../../plugin/aws/call.js";
 import { describeError } from "../../plugin/errors.js";
-import { identityFailure, providerFailure, refreshGuidance } from "./guidance.js";
+import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
+import { analyse, type Analysis } from "./analysis.js";
+import { sessionChildEnv, toolArgsSelectProfile } from "./child-env.js";
+import { resolveConflictAccounts } from "./conflict-accounts.js";
+import { checkExpiry, isRenewableChain } from "./expiry.js";
+import type { Finding } from "./findings.js";
+import { getCallerIdentity, identityFailure } from "./identity.js";
 import { maskAccessKeyId } from "./mask.js";
-import { followProfileChain, nearestProfile } from "./profile-chain.js";
-import { planCredentials, shareProvider } from "./provider.js";
-
-const DEFAULT_EXPIRY_MARGIN_MINUTES = 15;
+import { MfaCodes } from "./mfa.js";
+import { buildOutcome, type ReportInput } from "./report.js";
+import { DeadlineError, resolveCredentials } from "./resolve.js";
+import { sessionFindings } from "./session-checks.js";
+import { DEFAULT_PROCESS_TIMEOUT_MS } from "./sources/process.js";
 
 export const credentialsHook: Hook = {
   id: "credentials",
@@ -20,157 +24,126 @@ export const credentialsHook: Hook = {
   run: checkCredentials,
 };
 
-async function checkCredentials(context: PreflightContext): Promise<HookOutcome> {
-  const offlineProblem = await checkProfileOffline(context);
-  if (offlineProblem) return offlineProblem;
+export async function checkCredentials(context: PreflightContext): Promise<HookOutcome> {
+  const analysis = await analyse(context);
+  const report = (extra: Omit<ReportInput, "analysis" | "mode" | "profile" | "region" | "findings"> & { findings?: Finding[] } = {}) =>
+    buildOutcome({
+      analysis,
+      mode: context.offline ? "offline" : "online",
+      profile: analysis.decision.profile,
+      region: context.region,
+      ...extra,
+      findings: [...analysis.findings, ...(extra.findings ?? [])],
+    });
 
-  const plan = await planCredentials(context);
-  const provider = shareProvider(plan.provider);
-  const details = [`source: ${plan.description}`, ...settingLines(context)];
+  if (analysis.findings.some((finding) => finding.severity === "error") || context.offline) return report();
+  return await checkOnline(context, analysis, report);
+}
 
-  if (context.offline) {
-    return { status: "skip", summary: `offline: would use ${plan.description}`, details };
+async function checkOnline(context: PreflightContext, analysis: Analysis, report: (extra?: Partial<ReportInput>) => HookOutcome): Promise<HookOutcome> {
+  const { plan, setup } = analysis;
+  passProfileToTool(context, analysis);
+
+  const codes = new MfaCodes((question, options) => context.prompt(question, options));
+  if (plan.mfa.length > 0) {
+    try {
+      await codes.collect(plan);
+    } catch (error) {
+      if (context.signal.aborted) throw error;
+      return report({ findings: [{ code: "mfa-code-missing", severity: "error", message: `no MFA code was entered: ${describeError(error)}`, fix: "Run again and enter the current code of the MFA device." }] });
+    }
   }
 
-  let identity: AwsCredentialIdentity;
-  try {
-    identity = await withDeadline(provider(), context.awsCallTimeoutMs * 2, "resolving credentials");
-  } catch (error) {
-    return providerFailure(context, plan, error, details);
+  const outcome = await resolveCredentials({
+    tool: context.tool.name,
+    plan,
+    env: context.env,
+    configPath: setup.files.configPath,
+    credentialsPath: setup.files.credentialsPath,
+    ...(context.region ? { region: context.region.value } : {}),
+    ...(context.tool.name === "sst-v3" ? {} : { mfaCodeProvider: codes.provider }),
+    ...(typeof context.appConfig?.role === "string" && context.tool.name === "sst-v2" ? { webIdentityRole: context.appConfig.role } : {}),
+    callTimeoutMs: context.awsCallTimeoutMs,
+    processTimeoutMs: (context.config.credentials?.processTimeoutSeconds ?? DEFAULT_PROCESS_TIMEOUT_MS / 1000) * 1000,
+    signal: context.signal,
+  });
+  const identity = outcome.identity;
+  if (!identity) {
+    const timedOut = outcome.attempts.some((attempt) => attempt.timedOut);
+    const findings: Finding[] = outcome.problem ? [outcome.problem] : outcome.attempts.map((attempt) => linkFinding(attempt, analysis));
+    return report({ findings, attempts: outcome.attempts, ...(timedOut ? { status: "unknown" as const } : {}) });
   }
 
-  const masked = maskAccessKeyId(identity.accessKeyId);
+  const findings: Finding[] = [];
+  const selected = plan.links.find((link) => link.state === "selected");
+  if (selected && outcome.link !== selected.kind) {
+    findings.push({
+      code: "fell-back",
+      severity: "warning",
+      message: `the ${selected.kind} credentials failed (${outcome.attempts[0]?.error ?? "no error"}), so the tool falls back to ${outcome.link} credentials`,
+      fix: `Fix the ${selected.kind} credentials named above, or remove them if the ${outcome.link} credentials are the ones you want.`,
+    });
+  }
+
+  const accessKeyId = maskAccessKeyId(identity.accessKeyId);
+  const provider = async (): Promise<AwsCredentialIdentity> => identity;
   context.credentials = {
     provider,
-    source: plan.description,
-    kind: plan.kind,
+    source: analysis.source,
+    kind: selected?.kind ?? "unknown",
     identity,
-    ...(masked ? { accessKeyIdMasked: masked } : {}),
+    ...(accessKeyId ? { accessKeyIdMasked: accessKeyId } : {}),
     ...(identity.expiration ? { expiration: identity.expiration } : {}),
   };
   context.aws.setCredentials(provider);
-  details.push(`access key ID: ${masked ?? "(none)"}`);
 
-  const expiry = checkExpiry(context, identity.expiration);
-  if (expiry?.status === "fail") return { ...expiry, details: [...details, ...(expiry.details ?? [])] };
+  const expiry = identity.expiration
+    ? { at: identity.expiration, source: analysis.expiry?.source ?? `the ${selected?.kind ?? "resolved"} credentials`, renewable: isRenewableChain(plan) }
+    : analysis.expiry;
+  const expiryFinding = checkExpiry(expiry, { margin: analysis.margin, now: Date.now(), refresh: analysis.refresh });
+  if (expiryFinding) findings.push(expiryFinding);
+  const base = { attempts: outcome.attempts, ...(accessKeyId ? { accessKeyId } : {}), ...(expiry ? { expiration: expiry } : {}), mfaPrompted: codes.prompted.length > 0 };
+  if (expiryFinding?.severity === "error") return report({ ...base, findings });
 
   try {
-    const sts = await context.aws.sts(context.region?.value);
-    const output = await callAws("sts:GetCallerIdentity", (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }), {
-      timeoutMs: context.awsCallTimeoutMs,
-      signal: context.signal,
-    });
-    context.identity = { account: output.Account ?? "", arn: output.Arn ?? "", userId: output.UserId ?? "" };
+    context.identity = await getCallerIdentity({ clients: context.aws, region: context.region?.value, timeoutMs: context.awsCallTimeoutMs, signal: context.signal });
   } catch (error) {
-    if (error instanceof AwsCallError) return identityFailure(context, plan, error, details);
-    throw error;
+    if (!(error instanceof AwsCallError)) throw error;
+    const failure = identityFailure(error, { source: analysis.source, firstStep: plan.steps[0], credentialsPath: setup.files.credentialsPath, refresh: analysis.refresh });
+    return report({ ...base, findings: [...findings, failure.finding], status: failure.status });
   }
 
-  details.push(`identity: ${context.identity.arn}`);
-  if (identity.expiration) details.push(`expires: ${identity.expiration.toISOString()}`);
-  const summary = `${context.identity.arn} via ${plan.description} (${masked ?? "no key ID"})`;
-  if (expiry) return { ...expiry, summary: `${summary}; ${expiry.summary}`, details: [...details, ...(expiry.details ?? [])] };
-  return { status: "pass", summary, details, data: { account: context.identity.account, arn: context.identity.arn } };
+  findings.push(...(await resolveConflictAccounts(context, analysis)));
+  findings.push(...sessionFindings(context, analysis, identity));
+  if (codes.prompted.length > 0) {
+    context.childEnv = { ...context.childEnv, ...sessionChildEnv(identity, context.region) };
+    context.changes.notes.push("The MFA session resolved by the checks is passed to the wrapped tool in its environment, so it does not ask for a code again.");
+    if (toolArgsSelectProfile(context.toolArgs) && (context.tool.name === "cdk" || context.tool.name === "sst-v1")) {
+      findings.push({ code: "tool-prompts-again", severity: "info", message: "the wrapped command passes --profile, which makes it read the profile itself and ask for the MFA code again", fix: "Drop --profile from the wrapped command to reuse the session." });
+    }
+  }
+  return report({ ...base, findings, identity: { account: context.identity.account, arn: context.identity.arn } });
 }
 
-/** Finds problems that need no AWS call: an unknown profile, a broken chain, MFA without a terminal. */
-async function checkProfileOffline(context: PreflightContext): Promise<HookOutcome | undefined> {
-  const profile = context.profile;
-  if (!profile) return undefined;
-  const files = await loadSharedFiles(context.env);
-  const chain = followProfileChain(files, profile.value);
-
-  if (chain.links.length === 0) {
-    const known = profileNames(files);
-    const nearest = nearestProfile(files, profile.value);
-    const listing = [
-      `profiles in ${files.configPath}: ${Object.keys(files.config).join(", ") || "(none)"}`,
-      `profiles in ${files.credentialsPath}: ${Object.keys(files.credentials).join(", ") || "(none)"}`,
-    ];
-    return {
-      status: "fail",
-      summary: `profile "${profile.value}" (from ${profile.source}) does not exist`,
-      details: listing,
-      guidance: [
-        nearest ? `Did you mean "${nearest}"? Use --profile ${nearest} or fix ${profile.source}.` : `Use one of: ${known.join(", ") || "(no profiles found)"}.`,
-        `Or add [profile ${profile.value}] to ${files.configPath}.`,
-      ],
-      data: { profile: profile.value, known },
-    };
-  }
-  if (chain.missingSource) {
-    return {
-      status: "fail",
-      summary: `profile "${chain.missingSource.from}" names source_profile "${chain.missingSource.name}", which does not exist`,
-      guidance: [`Add [profile ${chain.missingSource.name}] to ${files.configPath}, or fix source_profile in [profile ${chain.missingSource.from}].`],
-    };
-  }
-  if (chain.cycle) {
-    return {
-      status: "fail",
-      summary: `the source_profile links of profile "${profile.value}" form a cycle: ${chain.cycle.join(" → ")}`,
-      guidance: ["Make the last profile of the chain hold static keys, SSO settings or credential_source instead of another source_profile."],
-    };
-  }
-  if (chain.mfaSerial && !context.interactive && !context.offline) {
-    const why = context.env.CI ? "CI is set" : "stdin is not a terminal";
-    return {
-      status: "fail",
-      summary: `profile "${chain.mfaSerial.profile}" needs an MFA code for ${chain.mfaSerial.serial}, but no one can enter it (${why})`,
-      details: [`mfa_serial = ${chain.mfaSerial.serial} in profile ${chain.mfaSerial.profile}`],
-      guidance: [
-        "In CI, use a role that needs no MFA, or GitHub OIDC (web identity) credentials.",
-        "On a workstation, run in a terminal, or start a session first with aws-vault exec or Granted's assume and run the deploy inside it.",
-      ],
-      data: { mfaSerial: chain.mfaSerial.serial },
-    };
-  }
-  return undefined;
+/** Passes a profile the tool would not pick by itself (the stage's profile) to the wrapped tool. */
+function passProfileToTool(context: PreflightContext, analysis: Analysis): void {
+  const { decision } = analysis;
+  if (decision.passedAs !== "AWS_PROFILE" || !decision.profile) return;
+  const name = decision.profile.value;
+  context.childEnv = { ...context.childEnv, AWS_PROFILE: name };
+  // Inside sst.config.ts, SST v2 reads the profile from the config that config() returns.
+  if (context.appConfig && context.tool.name === "sst-v2") context.changes.sstConfig.profile = name;
+  context.changes.notes.push(`Profile ${name} (${decision.profile.source}) is passed to the wrapped tool.`);
 }
 
-function checkExpiry(context: PreflightContext, expiration: Date | undefined): HookOutcome | undefined {
-  if (!expiration) return undefined;
-  if (Number.isNaN(expiration.getTime())) {
-    return { status: "fail", summary: "the credentials carry an invalid expiration time", guidance: ["Check AWS_CREDENTIAL_EXPIRATION or the credential_process output: it must be an ISO-8601 time."] };
-  }
-  const minutesLeft = (expiration.getTime() - Date.now()) / 60_000;
-  const margin = context.config.credentials?.expiryMarginMinutes ?? DEFAULT_EXPIRY_MARGIN_MINUTES;
-  if (minutesLeft <= 0) {
-    return {
-      status: "fail",
-      summary: `the session expired at ${expiration.toISOString()} (${Math.round(-minutesLeft)} min ago)`,
-      guidance: refreshGuidance(context),
-    };
-  }
-  if (minutesLeft < margin) {
-    return {
-      status: "warn",
-      summary: `the session expires in ${Math.floor(minutesLeft)} min (${expiration.toISOString()}), less than the ${margin} min margin`,
-      guidance: ["Refresh the session before a long deploy.", ...refreshGuidance(context)],
-    };
-  }
-  return undefined;
+function linkFinding(attempt: { kind: string; error: string; timedOut: boolean }, analysis: Analysis): Finding {
+  const sso = /sso/i.test(attempt.error) && analysis.decision.profile;
+  return {
+    code: attempt.timedOut ? "link-timed-out" : "link-failed",
+    severity: "error",
+    message: `the ${attempt.kind} credentials of ${analysis.source} failed: ${attempt.error}`,
+    fix: sso ? `Run: aws sso login --profile ${analysis.decision.profile!.value}` : attempt.timedOut ? "Check the network and the credential source, then run again." : "Fix the setting named in the error, then run again.",
+  };
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(describeError(error)));
-      },
-    );
-  });
-}
-
-function settingLines(context: PreflightContext): string[] {
-  const lines: string[] = [];
-  lines.push(context.profile ? `profile: ${context.profile.value} (from ${context.profile.source})` : "profile: none");
-  lines.push(context.region ? `region: ${context.region.value} (from ${context.region.source})` : "region: none found");
-  return lines;
-}
+export { DeadlineError };

@@ -21,7 +21,7 @@ export interface SharedFiles {
 export function homeDir(env: NodeJS.ProcessEnv): string {
   if (env.HOME) return env.HOME;
   if (env.USERPROFILE) return env.USERPROFILE;
-  if (env.HOMEPATH) return `${env.HOMEDRIVE ?? "C:"}${env.HOMEPATH}`;
+  if (env.HOMEPATH) return `${env.HOMEDRIVE ?? `C:${path.sep}`}${env.HOMEPATH}`;
   return os.homedir();
 }
 
@@ -73,4 +73,34 @@ export function mergedProfile(files: SharedFiles, name: string): ProfileSettings
 
 export function profileNames(files: SharedFiles): string[] {
   return [...new Set([...Object.keys(files.config), ...Object.keys(files.credentials)])].sort();
+}
+
+/** Keys that make the SDK's fromIni resolve credentials from a profile. */
+const CREDENTIAL_KEYS = [
+  "role_arn",
+  "aws_access_key_id",
+  "aws_secret_access_key",
+  "credential_process",
+  "credential_source",
+  "web_identity_token_file",
+  "sso_session",
+  "sso_start_url",
+  "sso_account_id",
+  "sso_role_name",
+  "sso_region",
+  "login_session",
+];
+
+/** Returns true when a profile holds any setting that produces credentials. */
+export function profileHasCredentials(settings: ProfileSettings | undefined): boolean {
+  if (!settings) return false;
+  return CREDENTIAL_KEYS.some((key) => typeof settings[key] === "string");
+}
+
+/** Returns the file that defines a profile: the credentials file wins key by key, so both may. */
+export function profileFiles(files: SharedFiles, name: string): string[] {
+  const found: string[] = [];
+  if (files.config[name]) found.push(files.configPath);
+  if (files.credentials[name]) found.push(files.credentialsPath);
+  return found;
 }

@@ -1,5 +1,6 @@
-// Asks one question on stderr and reads the answer from stdin, echoing nothing for
-// secrets such as an MFA code. Only used when stdin is a terminal and CI is not set.
+// Asks one question on stderr and reads the answer from stdin. A secret, such as an
+// MFA code, is read with the terminal in raw mode, so no character is echoed. Only
+// used when stdin is a terminal and CI is not set.
 import { createInterface } from "node:readline";
 
 export interface PromptOptions {
@@ -18,26 +19,75 @@ export function promptOnTerminal(question: string, options: PromptOptions): Prom
   if (!options.interactive) {
     return Promise.reject(new PromptUnavailableError(`cannot ask "${question.trim()}": stdin is not a terminal or CI is set`));
   }
+  if (options.signal?.aborted) return Promise.reject(options.signal.reason ?? new Error("prompt aborted"));
+  return options.secret ? readSecret(question, options.signal) : readLine(question, options.signal);
+}
+
+function readLine(question: string, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const output = process.stderr;
-    const rl = createInterface({ input: process.stdin, output, terminal: true });
-    if (options.secret) {
-      // Write the question ourselves, then swallow readline's echo of each key.
-      const write = (rl as unknown as { _writeToOutput?: (text: string) => void });
-      write._writeToOutput = (text: string) => {
-        if (text.includes(question)) output.write(question);
-        else if (text.includes("\n") || text.includes("\r")) output.write("\n");
-      };
-    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     const onAbort = () => {
       rl.close();
-      reject(options.signal?.reason ?? new Error("prompt aborted"));
+      reject(signal?.reason ?? new Error("prompt aborted"));
     };
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
     rl.question(question, (answer) => {
-      options.signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       rl.close();
       resolve(answer.trim());
     });
+  });
+}
+
+/** Reads a line without echo: Enter ends it, Backspace and Ctrl+U edit it, Ctrl+C interrupts. */
+function readSecret(question: string, signal: AbortSignal | undefined): Promise<string> {
+  const input = process.stdin;
+  const output = process.stderr;
+  if (!input.isTTY || typeof input.setRawMode !== "function") {
+    return Promise.reject(new PromptUnavailableError(`cannot ask "${question.trim()}" without echo: stdin is not a terminal`));
+  }
+
+  return new Promise((resolve, reject) => {
+    const wasRaw = input.isRaw;
+    let answer = "";
+    let inEscape = false;
+
+    const finish = (error?: Error) => {
+      input.off("data", onData);
+      signal?.removeEventListener("abort", onAbort);
+      input.setRawMode(wasRaw);
+      input.pause();
+      output.write("\n");
+      if (error) reject(error);
+      else resolve(answer.trim());
+    };
+    const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new Error("prompt aborted"));
+    const onData = (chunk: Buffer | string) => {
+      for (const char of chunk.toString()) {
+        if (inEscape) {
+          // Skip the rest of an escape sequence, such as an arrow key.
+          if (/[A-Za-z~]/.test(char)) inEscape = false;
+          continue;
+        }
+        if (char === "\r" || char === "\n") return finish();
+        if (char === "\u0003") {
+          // Raw mode turns Ctrl+C into a character; pass it on as the signal it means.
+          finish(new PromptUnavailableError("interrupted"));
+          process.kill(process.pid, "SIGINT");
+          return;
+        }
+        if (char === "\u0004" && answer === "") return finish(new PromptUnavailableError("no answer: the input ended"));
+        if (char === "\u007f" || char === "\b") answer = answer.slice(0, -1);
+        else if (char === "\u0015") answer = "";
+        else if (char === "\u001b") inEscape = true;
+        else if (char >= " ") answer += char;
+      }
+    };
+
+    output.write(question);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    input.setRawMode(true);
+    input.on("data", onData);
+    input.resume();
   });
 }
