@@ -63,7 +63,7 @@ const policy = (state: State, dir: string, args: string[]) => runCli(["policy", 
 const statementsOf = (json: PolicyJson, name: string) => json.policies.find((entry) => entry.name === name)?.document.Statement ?? [];
 const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((statement) => [statement.Action].flat());
 
-/** A cloud assembly with two stacks that share a resource type, plus a type the stub does not know. */
+/** Returns the files of a cloud assembly with two stacks that share a resource type, plus a type the stub does not know. */
 function assemblyFiles(): Record<string, string> {
   const stack = (types: string[]) => JSON.stringify({ Resources: Object.fromEntries(types.map((type, index) => [`R${index}`, { Type: type }])) });
   return {

@@ -22,7 +22,7 @@ export function isRetryable(error: unknown): boolean {
 
 /**
  * Runs `attempt` until it succeeds, fails with a non-retryable error, or runs out of
- * attempts or time; then rethrows the last error. `onRetry` sees each retry.
+ * attempts or time; then rethrows the last error. `onRetry` is called before each retry.
  */
 export async function withBackoff<T>(
   attempt: () => Promise<T>,

@@ -1,5 +1,5 @@
-// What every strategy adds: access to the bootstrap in each target, and for
-// `sst dev`/`sst start` what SST's live-development stack creates.
+// Requirements that every strategy adds: access to the bootstrap in each target, and
+// for `sst dev`/`sst start` the resources of SST's live-development stack.
 import type { ToolName } from "../../plugin/config/schema.js";
 import type { BootstrapSettings } from "./bootstrap-settings.js";
 import type { DeployTarget, Requirement } from "./requirements.js";

@@ -11,7 +11,7 @@ export interface RequirementDecision extends ActionDecision {
 export interface Unevaluated {
   requirement: Requirement;
   actions: string[];
-  /** Why the actions have no decision, for the report. */
+  /** Reason the actions have no decision, shown in the report. */
   reason: string;
   error?: AwsCallError;
 }

@@ -1,11 +1,11 @@
 // A small evaluator of identity policies for the fallback path: Allow and Deny,
 // Action/NotAction, Resource/NotResource and wildcards. Statements with conditions or
-// policy variables are not evaluated; they make the answer "conditional".
+// policy variables are not evaluated, so they make the result "conditional".
 import type { PolicyDocument, PolicyStatement } from "./policy-document.js";
 import type { DenialReason } from "./simulate.js";
 
 export interface NamedPolicy {
-  /** Where the policy is attached, such as "inline policy deployer of user bob". */
+  /** Policy and its attachment, such as "inline policy deployer of user bob". */
   name: string;
   document: PolicyDocument;
 }
@@ -75,9 +75,12 @@ function statementMatches(statement: PolicyStatement, action: string, resource: 
 
 /** Matches IAM wildcards: `*` any run of characters, `?` one character. Actions ignore case. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .split("")
-    .map((character) => (character === "*" ? ".*" : character === "?" ? "." : character.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-    .join("");
+  const source = pattern.split("").map(wildcardToRegExpSource).join("");
   return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+}
+
+function wildcardToRegExpSource(character: string): string {
+  if (character === "*") return ".*";
+  if (character === "?") return ".";
+  return character.replace(/[.+^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,6 +1,6 @@
 // The fallback when iam:SimulatePrincipalPolicy is denied: read the caller's own
 // policies and evaluate them locally. It cannot see organization, session or resource
-// policies, so its best answer is a warning, never a pass.
+// policies, so its best outcome is a warning, never a pass.
 import { AwsCallError } from "../../plugin/aws/call.js";
 import { describeError } from "../../plugin/errors.js";
 import type { HookOutcome, PreflightContext } from "../../plugin/runner/types.js";

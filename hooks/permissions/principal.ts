@@ -59,8 +59,8 @@ async function resolveRole(context: PrincipalContext, partition: string, account
     return { kind: "entity", arn, type: "role", name: roleName, account, partition };
   } catch (error) {
     if (!(error instanceof AwsCallError) || (error.kind !== "access-denied" && error.kind !== "not-found")) throw error;
-    // Most roles have no path, so the ARN without one is right more often than not; the
-    // simulation answers NoSuchEntity when it is wrong.
+    // Most roles have no path, so the ARN without one is usually right. When it is wrong,
+    // the simulation fails with NoSuchEntity and the actions are reported as not checked.
     const reason = error.kind === "access-denied" ? "iam:GetRole was denied" : "iam:GetRole did not find the role";
     return {
       kind: "entity",

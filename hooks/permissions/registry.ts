@@ -13,7 +13,7 @@ export interface HandlerPermissions {
   actions: string[];
   /** "registry" when read from the type's schema, "coarse" for the `service:*` fallback. */
   source: "registry" | "coarse";
-  /** Why the coarse fallback was used. */
+  /** Reason the coarse fallback was used. */
   note?: string;
 }
 

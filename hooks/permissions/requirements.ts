@@ -5,7 +5,7 @@
 export interface Requirement {
   /** Readable statement ID, such as "ManageCloudFormationStacks". */
   sid: string;
-  /** Why the deploy needs it, shown in reports and docs. */
+  /** Reason the deploy needs it, shown in reports and docs. */
   purpose: string;
   /** Actions that are simulated for the caller. */
   actions: string[];
@@ -22,7 +22,7 @@ export interface Requirement {
   context?: Record<string, string[]>;
 }
 
-/** The requirements of one run and what the report says about their scope. */
+/** The requirements of one run, with notes on their scope for the report. */
 export interface RequirementSet {
   /** Strategy name as configured, or "baseline" when none is configured. */
   strategy: string;

@@ -51,8 +51,8 @@ const SERVICE_ACTIONS: Record<string, string[]> = {
 /** Returns `service:Action` names to simulate for full access to `service`. */
 export function typicalActions(service: string): string[] {
   const names = SERVICE_ACTIONS[service];
-  // NOTE: a service without a list is simulated as the literal "service:*", which only a
-  // policy that grants "service:*" or "*" matches; a policy of single actions reads as denied.
+  // NOTE: a service without a list is simulated as the literal "service:*". Only a policy
+  // that grants "service:*" or "*" matches it, so a policy of single actions reads as denied.
   if (!names) return [`${service}:*`];
   return names.map((name) => `${service}:${name}`);
 }

@@ -16,14 +16,14 @@ import { DEFAULT_RETRY, withBackoff, type RetryPolicy } from "./backoff.js";
  * request and response small while a typical check still fits in one or two calls.
  */
 export const SIMULATION_BATCH_SIZE = 50;
-// The largest page the API allows; results are per action, so one page holds a batch.
+// The largest page the API allows. Results are per action, so one page contains a batch.
 const MAX_ITEMS = 1000;
 // Batches in flight at once; IAM throttles bursts of simulation calls.
 const CONCURRENT_BATCHES = 3;
 
 export type EvalDecision = "allowed" | "explicitDeny" | "implicitDeny";
 
-/** Why an action is denied, most specific first. */
+/** Reason an action is denied; lists of them put the most specific first. */
 export type DenialReason = "organization" | "explicit-deny" | "boundary" | "no-allow";
 
 export interface ActionDecision {
@@ -64,7 +64,7 @@ const FINAL_KINDS = new Set(["access-denied", "expired-token", "invalid-token", 
 
 /**
  * Simulates `actions` on `resources` (default any resource) for the user or role
- * `principalArn`. Never throws for AWS failures: they come back in `failures`.
+ * `principalArn`. Failed calls are returned in `failures` instead of being thrown.
  */
 export async function simulatePrincipal(
   context: SimulationContext,
