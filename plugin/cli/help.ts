@@ -9,6 +9,11 @@ Usage:
                                              preflight() in sst.config.ts (SST v2), example config;
                                              shows the changes and asks first (--yes: no question,
                                              --dry-run: only show, --package-manager npm|pnpm|yarn)
+  sst-preflight policy [options]             print the IAM policies a deployer needs:
+                                             --strategy admin|services|policy-file|service-role,
+                                             --services a,b --custom-domain --policy-file FILE,
+                                             or --cdk-out DIR for synthesized templates;
+                                             --format text|json, --output DIR
 
 Options (before a wrapper command; anywhere for check):
   --stage NAME        stage to check (default: the tool's own resolution)
