@@ -15,9 +15,12 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 300, maxDelayMs: 4_000, budgetMs: 20_000 };
 
-/** Returns true for failures that a later attempt may not see: throttling and server errors. */
+/**
+ * Returns true for throttling. Server errors are not retried here, because the SDK client
+ * already retries them once, and a service that lacks the API keeps failing.
+ */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof AwsCallError && (error.kind === "throttled" || error.kind === "server");
+  return error instanceof AwsCallError && error.kind === "throttled";
 }
 
 /**
