@@ -11,8 +11,10 @@ export interface ConfigFileInput {
   region?: string;
 }
 
-export function configFileName(typescript: boolean): string {
-  return typescript ? "preflight.config.ts" : "preflight.config.mjs";
+export function configFileName(tool: ToolName, typescript: boolean): string {
+  // A CDK app's `tsc` build compiles every .ts file in the project and would emit a
+  // preflight.config.js next to the config, so CDK projects get the .mjs form.
+  return typescript && tool !== "cdk" ? "preflight.config.ts" : "preflight.config.mjs";
 }
 
 // Placeholder account IDs, left commented out in the file.

@@ -57,7 +57,7 @@ export function planInit(project: InitProject, version: string): InitPlan {
   if (manifest) plan.changes.push(manifest);
 
   if (!project.existingConfig) {
-    const file = configFileName(project.typescript);
+    const file = configFileName(project.tool, project.typescript);
     const after = renderConfigFile({ tool: project.tool, typescript: project.typescript, stages: project.stages, ...(project.region ? { region: project.region } : {}) });
     const found = project.stages.names.length > 0 ? `stages ${project.stages.names.join(", ")}` : "an example stage";
     plan.changes.push({ file, after, summary: [`example configuration with ${found} and "*" for the others`] });
