@@ -228,6 +228,21 @@ check("fallback reads own policies and never passes", async (state) => {
   }
 });
 
+check("fallback leaves conditional allows unknown", async (state) => {
+  const env = makeIsolatedEnv({ endpoint: state.moto.url });
+  const reads = { Effect: "Allow", Action: ["iam:Get*", "iam:List*", "sts:*"], Resource: "*" };
+  const onlyInEu = { Sid: "OnlyEu", Effect: "Allow", Action: ["cloudformation:*", "ssm:*", "s3:*"], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } };
+  const user = await createUserWithAuthOff(state, "conditional", { Version: "2012-10-17", Statement: [reads, onlyInEu] });
+  try {
+    const run = await runCheck(state, { env: env.env, user, config: { permissions: { fallback: true } } });
+    assert.is(run.result.status, "unknown", run.output);
+    assert.match(run.text, "conditions or policy variables were not evaluated (inline policy conditional-policy of user conditional, statement OnlyEu)");
+    assert.match(run.text, "Check the conditional statements named above by hand");
+  } finally {
+    env.cleanup();
+  }
+});
+
 check("fallback finds deny in group and managed policy", async (state) => {
   const env = makeIsolatedEnv({ endpoint: state.moto.url });
   const reads = { Effect: "Allow", Action: ["iam:Get*", "iam:List*", "sts:*"], Resource: "*" };

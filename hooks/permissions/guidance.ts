@@ -67,7 +67,7 @@ export function buildOutcome(input: OutcomeInput): HookOutcome {
       status: "unknown",
       summary: `${unevaluatedActions.length} of ${total} actions not checked for ${target.arn}`,
       details,
-      guidance: ["Run the check again; if IAM keeps throttling, raise timeoutSeconds or run it when fewer jobs call IAM."],
+      guidance: [unevaluatedGuidance(evaluation, target.arn)],
       data,
     };
   }
@@ -154,4 +154,14 @@ function fixGuidance(policies: FixPolicies, denied: RequirementDecision[], input
   if (reasons.has("organization")) guidance.push("Actions denied by an organization policy (SCP) need a change in AWS Organizations by its administrators.");
   if (reasons.has("explicit-deny")) guidance.push("Remove or narrow the explicit Deny statements named above; no Allow overrides them.");
   return guidance;
+}
+
+function unevaluatedGuidance(evaluation: Evaluation, principalArn: string): string {
+  const kinds = new Set(evaluation.unevaluated.map((entry) => entry.error?.kind));
+  if (kinds.has("throttled")) return "Run the check again; if IAM keeps throttling, raise timeoutSeconds or run it when fewer jobs call IAM.";
+  if (kinds.has("not-found")) return `IAM does not know ${principalArn}; if it is a role with a path, allow the caller iam:GetRole on it so that the check finds the path.`;
+  if (evaluation.unevaluated.some((entry) => entry.reason.startsWith("conditions"))) {
+    return "Check the conditional statements named above by hand, or allow the caller iam:SimulatePrincipalPolicy so that IAM evaluates them.";
+  }
+  return "Run the check again when the IAM endpoint works; the reason above says what failed.";
 }
