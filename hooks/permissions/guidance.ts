@@ -120,7 +120,7 @@ function primaryReasonSuffix(denied: RequirementDecision[]): string {
 }
 
 interface FixPolicies {
-  /** Grants the actions that no identity policy allows; attach it to the caller. */
+  /** Policy that grants the actions no identity policy allows, to attach to the caller. */
   missingPolicy?: WrittenPolicy;
   /** The statements the permissions boundary must also allow. */
   boundaryPolicy?: WrittenPolicy;
@@ -159,6 +159,9 @@ function fixGuidance(policies: FixPolicies, denied: RequirementDecision[], input
 function unevaluatedGuidance(evaluation: Evaluation, principalArn: string): string {
   const kinds = new Set(evaluation.unevaluated.map((entry) => entry.error?.kind));
   if (kinds.has("throttled")) return "Run the check again; if IAM keeps throttling, raise timeoutSeconds or run it when fewer jobs call IAM.";
+  if (kinds.has("invalid-token")) {
+    return "IAM rejected the session token. Sessions from sts:GetSessionToken without MFA cannot call IAM: add mfa_serial to the profile, or use aws-vault's --no-session.";
+  }
   if (kinds.has("not-found")) return `IAM does not know ${principalArn}; if it is a role with a path, allow the caller iam:GetRole on it so that the check finds the path.`;
   if (evaluation.unevaluated.some((entry) => entry.reason.startsWith("conditions"))) {
     return "Check the conditional statements named above by hand, or allow the caller iam:SimulatePrincipalPolicy so that IAM evaluates them.";
