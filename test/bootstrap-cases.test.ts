@@ -37,9 +37,9 @@ cases.after(async (state) => {
 });
 
 function project(state: State, options: Parameters<typeof makeProject>[0] = {}): Project {
-  const made = makeProject(options);
-  state.projects.push(made);
-  return made;
+  const created = makeProject(options);
+  state.projects.push(created);
+  return created;
 }
 
 /** Runs the check as `user` against `endpoint` (moto unless a stub sits in front of it). */
@@ -80,8 +80,8 @@ cases("bootstrap command carries non-default names", async (state) => {
 });
 
 cases("rollback complete stack names the orphan bucket", async (state) => {
-  // moto cannot produce ROLLBACK_COMPLETE: creating the stack over an existing bucket
-  // fails at once and leaves a stack that DescribeStacks answers with HTTP 500.
+  // moto cannot produce ROLLBACK_COMPLETE. Creating the stack over an existing bucket
+  // fails at once, and DescribeStacks then returns HTTP 500 for the stack.
   await createBucket(state.moto, `cdk-hnb659fds-assets-${ACCOUNT}-eu-north-1`, { account: ACCOUNT, region: "eu-north-1" });
   const cloudFormation = new CloudFormationClient(seedClientConfig(state.moto, { region: "eu-north-1", credentials: { accessKeyId: state.user.accessKeyId, secretAccessKey: state.user.secretAccessKey } }));
   const attempt = await cloudFormation
@@ -93,7 +93,7 @@ cases("rollback complete stack names the orphan bucket", async (state) => {
   assert.is(broken.bootstrap.status, "unknown", "an unreadable DescribeStacks answer is unknown, never a pass");
   assert.match(broken.bootstrap.summary, "cloudformation:DescribeStacks");
 
-  // So the one DescribeStacks answer comes from the stub; the orphan bucket is real.
+  // So the stub returns this one DescribeStacks response. The orphan bucket is real.
   await createBucket(state.moto, `cdk-hnb659fds-assets-${ACCOUNT}-eu-west-2`, { account: ACCOUNT, region: "eu-west-2" });
   const stub = await startStatusStub(state.moto.url, [{ region: "eu-west-2", stackName: "CDKToolkit", account: ACCOUNT, status: "ROLLBACK_COMPLETE", parameters: { Qualifier: "hnb659fds" } }]);
   try {
@@ -103,8 +103,10 @@ cases("rollback complete stack names the orphan bucket", async (state) => {
     assert.match(bootstrap.summary, "stack CDKToolkit is in ROLLBACK_COMPLETE");
     assert.match(bootstrap.details.join("\n"), `cdk-hnb659fds-assets-${ACCOUNT}-eu-west-2`);
     const steps = bootstrap.guidance.join("\n");
-    const order = [`aws s3 rb s3://cdk-hnb659fds-assets-${ACCOUNT}-eu-west-2 --force`, "aws cloudformation delete-stack --stack-name CDKToolkit --region eu-west-2", "npx cdk bootstrap aws://111111111111/eu-west-2"].map((step) => steps.indexOf(step));
-    assert.ok(order[0]! >= 0 && order[0]! < order[1]! && order[1]! < order[2]!, steps);
+    const [bucket, remove, rebuild] = [`aws s3 rb s3://cdk-hnb659fds-assets-${ACCOUNT}-eu-west-2 --force`, "aws cloudformation delete-stack --stack-name CDKToolkit --region eu-west-2", "npx cdk bootstrap aws://111111111111/eu-west-2"].map((step) => steps.indexOf(step));
+    assert.ok(bucket! >= 0, steps);
+    assert.ok(bucket! < remove!, "the bucket goes before the stack");
+    assert.ok(remove! < rebuild!, "the stack goes before the new bootstrap");
     assert.is(targetsOf(bootstrap)["aws://111111111111/eu-west-2"]!.fix, null, "--fix never deletes a stack or bucket");
   } finally {
     await stub.stop();
@@ -247,6 +249,17 @@ cases("invalid version parameter is named", async (state) => {
   const { bootstrap } = await check(state, { cwd: project(state).dir, region: "eu-west-1" });
   assert.is(bootstrap.status, "fail");
   assert.match(bootstrap.summary, '/cdk-bootstrap/hnb659fds/version holds "not-a-number"');
+});
+
+cases("wrong account for the stage is not read", async (state) => {
+  const dir = project(state, { config: { stages: { prod: { accounts: ["222222222222"] } } } }).dir;
+  await state.moto.startRecording();
+  const { bootstrap } = await check(state, { cwd: dir, region: "eu-west-1", stage: "prod", fix: true });
+  await state.moto.stopRecording();
+  assert.is(bootstrap.status, "skip");
+  assert.match(bootstrap.summary, "account 111111111111 is not allowed for this stage");
+  const services = (await state.moto.recording()).map((request) => request.service);
+  assert.equal(services, ["sts"], "only GetCallerIdentity may reach AWS");
 });
 
 cases.run();

@@ -43,9 +43,9 @@ fix.after(async (state) => {
 });
 
 function project(state: State, options: Parameters<typeof makeProject>[0] = {}): Project {
-  const made = makeProject(options);
-  state.projects.push(made);
-  return made;
+  const created = makeProject(options);
+  state.projects.push(created);
+  return created;
 }
 
 function isolatedEnv(state: State, region: string, vars: EnvVars = {}) {
@@ -55,7 +55,7 @@ function isolatedEnv(state: State, region: string, vars: EnvVars = {}) {
   });
 }
 
-/** A project whose node_modules/.bin/cdk is a script that records its arguments and AWS_* variables. */
+/** Makes a project whose node_modules/.bin/cdk is a script that records its arguments and AWS_* variables. */
 function fakeCdkProject(state: State, config: unknown): { dir: string; log: string } {
   const dir = project(state, { config }).dir;
   mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });

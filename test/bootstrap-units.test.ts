@@ -14,7 +14,7 @@ import { buildTargets } from "../hooks/bootstrap/targets.js";
 import type { PreflightContext } from "../plugin/runner/types.js";
 import { EDGE_APP_ASSEMBLY } from "./fixtures/bootstrap/helpers.js";
 
-/** A context with only the fields the bootstrap settings and targets read. */
+/** Builds a context with only the fields the bootstrap settings and targets read. */
 function fakeContext(overrides: Partial<PreflightContext> = {}): PreflightContext {
   return {
     tool: { name: "cdk", detectedBy: "test" },
@@ -78,7 +78,9 @@ status("rollback complete lists the orphan bucket first", () => {
   const bucket = steps.indexOf("aws s3 rb s3://cdk-hnb659fds-assets-111111111111-eu-west-1");
   const remove = steps.indexOf("aws cloudformation delete-stack --stack-name CDKToolkit --region eu-west-1");
   const rebuild = steps.indexOf("npx cdk bootstrap aws://111111111111/eu-west-1");
-  assert.ok(bucket >= 0 && bucket < remove && remove < rebuild, steps);
+  assert.ok(bucket >= 0, steps);
+  assert.ok(bucket < remove, "the bucket goes before the stack");
+  assert.ok(remove < rebuild, "the stack goes before the new bootstrap");
 });
 
 status("update rollback failed continues the rollback", () => {

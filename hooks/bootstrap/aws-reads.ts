@@ -56,7 +56,7 @@ export async function parametersByPath(context: PreflightContext, region: string
   return { ok: true, value: parameters };
 }
 
-/** Returns whether the bucket exists. An answer that it lives in another region still means it exists. */
+/** Returns whether the bucket exists. A redirect to another region (HTTP 301) still means it exists. */
 export async function bucketExists(context: PreflightContext, region: string, bucket: string): Promise<Read<boolean>> {
   const client = await context.aws.s3(region);
   const result = await read(context, "s3:ListBucket", (abortSignal) => client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }));

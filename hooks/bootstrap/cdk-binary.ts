@@ -9,7 +9,7 @@ export interface CdkBinary {
   file: string;
   /** Arguments placed before the CDK arguments, such as the script path when `file` is node. */
   prefix: string[];
-  /** Where the CLI was found, for messages. */
+  /** Path of the CLI, for messages. */
   location: string;
 }
 

@@ -66,7 +66,7 @@ function collectArtifacts(directory: string, into: AssemblyArtifact[], depth: nu
       collectArtifacts(path.join(directory, properties.directoryName), into, depth + 1);
       continue;
     }
-    const kind = artifact.type === "aws:cloudformation:stack" ? "stack" : artifact.type === "cdk:asset-manifest" ? "assets" : undefined;
+    const kind = artifactKind(artifact.type);
     if (!kind) continue;
     // Asset manifests of aws-cdk-lib 2.224 carry no environment; their stack lists the same requirement.
     if (kind === "assets" && artifact.environment === undefined) continue;
@@ -86,6 +86,12 @@ function collectArtifacts(directory: string, into: AssemblyArtifact[], depth: nu
     }
     into.push(entry);
   }
+}
+
+function artifactKind(type: unknown): AssemblyArtifact["kind"] | undefined {
+  if (type === "aws:cloudformation:stack") return "stack";
+  if (type === "cdk:asset-manifest") return "assets";
+  return undefined;
 }
 
 function parseEnvironment(value: unknown, file: string, id: string): { account?: string; region?: string } {

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import type { PreflightContext } from "../../plugin/runner/types.js";
 import { findCdkBinary } from "./cdk-binary.js";
 import { bootstrapArgs } from "./guidance.js";
@@ -54,13 +53,15 @@ export async function runCdkBootstrap(context: PreflightContext, target: Target,
     AWS_DEFAULT_REGION: target.region,
   });
 
-  // An empty working folder keeps the CLI from synthesizing the app and from reading a
-  // profile out of cdk.json; every setting it needs is on the command line.
+  // In an empty working folder the CLI neither synthesizes the app nor reads a profile
+  // out of cdk.json. Every setting it needs is on the command line.
   const workDir = mkdtempSync(path.join(os.tmpdir(), "sst-preflight-bootstrap-"));
   const began = performance.now();
   const tail: string[] = [];
   process.stderr.write(`sst-preflight: running ${command} (${binary.location})\n`);
   try {
+    // Loaded here, because most runs never bootstrap and execa is a large module graph.
+    const { execa } = await import("execa");
     const child = execa(binary.file, [...binary.prefix, ...args], {
       cwd: workDir,
       env,

@@ -15,7 +15,7 @@ export function bootstrapArgs(target: Target, settings: BootstrapSettings): stri
   return args;
 }
 
-/** The command a person runs, with --profile when the deploy uses a named profile. */
+/** Returns the command a person runs, with --profile when the deploy uses a named profile. */
 export function bootstrapCommand(context: PreflightContext, target: Target, settings: BootstrapSettings): string {
   const profile = context.profile ? ` --profile ${context.profile.value}` : "";
   return `npx cdk bootstrap ${bootstrapArgs(target, settings).join(" ")}${profile}`;
@@ -26,13 +26,13 @@ export function partitionOf(context: PreflightContext): string {
 }
 
 /** Turns a failed read into an unknown finding that names the action and resource needed. */
-export function readFailure(context: PreflightContext, error: AwsCallError, resource: string, what: string): Finding {
+export function readFailure(context: PreflightContext, error: AwsCallError, resource: string, unknownFact: string): Finding {
   const caller = context.identity?.arn ?? "the caller";
   if (error.kind === "access-denied") {
     return {
       status: "unknown",
       state: "access-denied",
-      summary: `${error.action} on ${resource} was denied, so ${what} is unknown`,
+      summary: `${error.action} on ${resource} was denied, so ${unknownFact} is unknown`,
       details: [`AWS error: ${firstLine(error.message)}`],
       guidance: [`Allow ${error.action} on ${resource} for ${caller}, or run the check with credentials that may read it.`],
     };
@@ -47,7 +47,7 @@ export function readFailure(context: PreflightContext, error: AwsCallError, reso
   return {
     status: "unknown",
     state: "read-failed",
-    summary: `${error.action} on ${resource} failed (${error.kind}), so ${what} is unknown`,
+    summary: `${error.action} on ${resource} failed (${error.kind}), so ${unknownFact} is unknown`,
     details: [`AWS error: ${firstLine(error.message)}`],
     guidance: [hints[error.kind] ?? "Run the check again with --verbose and report the error if it stays."],
   };

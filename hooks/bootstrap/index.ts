@@ -17,6 +17,17 @@ export const bootstrapHook: Hook = {
   skipReason: (context) => {
     if (context.offline) return "offline: the bootstrap can only be read from AWS";
     if (context.command === "bootstrap") return "the command itself bootstraps the environment";
+    // An account or region the stage may not use is neither read nor bootstrapped; the
+    // account check reports it. This does not wait for that check, so turning it off
+    // does not turn this one off.
+    const account = context.identity?.account;
+    if (account && context.stageConfig.accounts && !context.stageConfig.accounts.includes(account)) {
+      return `account ${account} is not allowed for this stage, so its bootstrap is not read`;
+    }
+    const region = context.region?.value;
+    if (region && context.stageConfig.regions && !context.stageConfig.regions.includes(region)) {
+      return `region ${region} is not allowed for this stage, so its bootstrap is not read`;
+    }
     return undefined;
   },
   run: checkBootstrap,

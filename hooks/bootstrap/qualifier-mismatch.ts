@@ -1,5 +1,5 @@
 // Names a qualifier mismatch: the app's version parameter is missing while the
-// environment holds a bootstrap under another qualifier.
+// environment contains a bootstrap under another qualifier.
 import type { Finding } from "./types.js";
 import type { ToolkitContext } from "./toolkit-findings.js";
 

@@ -38,9 +38,9 @@ export function buildOutcome(input: OutcomeInput): HookOutcome {
 
   const details: string[] = [];
   for (const report of reports) {
-    const why = `checked for: ${report.target.reasons.join("; ")}`;
-    if (reports.length > 1) details.push(`${label(report)} ${report.status}: ${report.summary}`, `  ${why}`);
-    else details.push(`${label(report)} ${why}`);
+    const reasonsLine = `checked for: ${report.target.reasons.join("; ")}`;
+    if (reports.length > 1) details.push(`${label(report)} ${report.status}: ${report.summary}`, `  ${reasonsLine}`);
+    else details.push(`${label(report)} ${reasonsLine}`);
     for (const finding of report.findings) {
       if (finding.summary !== report.summary) details.push(`  ${finding.status}: ${finding.summary}`);
       for (const line of finding.details ?? []) details.push(`  ${line}`);

@@ -9,7 +9,7 @@ export const DEFAULT_QUALIFIER = "hnb659fds";
 export const DEFAULT_TOOLKIT_STACK_NAME = "CDKToolkit";
 /** The `BootstrapVersion` output SST v2 requires before it deploys (sst@2.49.8 bootstrap.js). */
 export const SST_V2_MIN_CDK_VERSION = 14;
-/** What the default synthesizer of aws-cdk-lib v2 writes as requiresBootstrapStackVersion. */
+/** Version the default synthesizer of aws-cdk-lib v2 writes as requiresBootstrapStackVersion. */
 export const CDK_DEFAULT_MIN_VERSION = 6;
 
 const STANDARD_PARAMETER = /^\/cdk-bootstrap\/([A-Za-z0-9_-]{1,10})\/version$/;

@@ -10,11 +10,11 @@ export interface SstBootstrapResult {
   findings: Finding[];
 }
 
-export async function bucketFinding(context: PreflightContext, target: Target, bucket: string, what: string, guidance: string[]): Promise<Finding[]> {
+export async function bucketFinding(context: PreflightContext, target: Target, bucket: string, description: string, guidance: string[]): Promise<Finding[]> {
   const read = await bucketExists(context, target.region, bucket);
-  if (!read.ok) return [{ status: "warn", state: "not-verified", summary: `could not verify ${what} ${bucket}: ${read.error.action} failed (${read.error.kind})` }];
+  if (!read.ok) return [{ status: "warn", state: "not-verified", summary: `could not verify ${description} ${bucket}: ${read.error.action} failed (${read.error.kind})` }];
   if (read.value) return [];
-  return [{ status: "fail", state: "sst-bucket-missing", summary: `${what}, ${bucket}, does not exist`, guidance }];
+  return [{ status: "fail", state: "sst-bucket-missing", summary: `${description}, ${bucket}, does not exist`, guidance }];
 }
 
 export function deleteStackGuidance(stackName: string, region: string): string[] {

@@ -6,7 +6,7 @@ import type { Finding } from "./types.js";
 export interface StackRef {
   stackName: string;
   region: string;
-  /** What rebuilds the stack after it is gone, such as the `cdk bootstrap` command. */
+  /** Step that rebuilds the stack after it is gone, such as the `cdk bootstrap` command. */
   rebuild: string;
   /** A bucket of an earlier stack that makes a new bootstrap fail with "already exists". */
   orphanBucket?: string;

@@ -63,7 +63,7 @@ function artifactsForStage(context: PreflightContext, artifacts: AssemblyArtifac
 }
 
 function listNames(names: string[], noun: string): string {
-  const shown = names.slice(0, NAMES_SHOWN).join(", ");
+  const listed = names.slice(0, NAMES_SHOWN).join(", ");
   const more = names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : "";
-  return `${noun}${names.length === 1 ? "" : "s"} ${shown}${more}`;
+  return `${noun}${names.length === 1 ? "" : "s"} ${listed}${more}`;
 }

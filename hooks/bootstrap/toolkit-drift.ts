@@ -23,16 +23,16 @@ export function sstV2Outputs(input: ToolkitContext): Finding[] {
 
 export function drift(input: ToolkitContext, where: string, bootstrap: string): Finding[] {
   const { facts } = input;
-  const gone = [
+  const deleted = [
     ...(facts.bucketExists === false && facts.bucketName ? [`bucket ${facts.bucketName}`] : []),
     ...facts.missingRoles.map((role) => `role ${role}`),
   ];
   const findings: Finding[] = [];
-  if (gone.length > 0) {
+  if (deleted.length > 0) {
     findings.push({
       status: "fail",
       state: "resources-missing",
-      summary: `stack ${facts.stackName} is complete but its ${gone.join(", ")} ${gone.length === 1 ? "was" : "were"} deleted outside CloudFormation`,
+      summary: `stack ${facts.stackName} is complete but its ${deleted.join(", ")} ${deleted.length === 1 ? "was" : "were"} deleted outside CloudFormation`,
       details: ["cdk bootstrap does not create them again while the stack template is unchanged."],
       guidance: [`1. aws cloudformation delete-stack ${where}`, `2. aws cloudformation wait stack-delete-complete ${where}`, `3. ${bootstrap}`],
     });

@@ -1,6 +1,6 @@
 // Turns what the CDK toolkit check read in one environment into findings: the stack's
 // status, a missing or wrong-qualifier bootstrap, an old version, and deleted roles or
-// bucket. Each finding says whether running `cdk bootstrap` alone repairs it.
+// bucket. Each finding states whether running `cdk bootstrap` alone repairs it.
 import type { Stack } from "@aws-sdk/client-cloudformation";
 import type { PreflightContext } from "../../plugin/runner/types.js";
 import { bootstrapCommand } from "./guidance.js";

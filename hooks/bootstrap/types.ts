@@ -2,7 +2,7 @@
 // each, and the settings that name the bootstrap the app expects.
 import type { CheckStatus, Sourced } from "../../plugin/runner/types.js";
 
-/** A minimum bootstrap version and what asks for it. */
+/** A minimum bootstrap version and the source that requires it. */
 export interface Requirement {
   version: number;
   source: string;
@@ -12,7 +12,7 @@ export interface Requirement {
 export interface Target {
   account: string;
   region: string;
-  /** Why this environment is checked, such as "the stage's region (from AWS_REGION)". */
+  /** Reasons this environment is checked, such as "the deploy region (from AWS_REGION)". */
   reasons: string[];
   /** Version minimums that apply to this environment only, such as those of the cloud assembly. */
   requirements: Requirement[];
@@ -22,11 +22,11 @@ export interface Target {
   unreachable?: string;
 }
 
-/** How the app names its CDK bootstrap, each value with where it came from. */
+/** Names of the app's CDK bootstrap, each value with its source. */
 export interface BootstrapSettings {
   qualifier: Sourced<string>;
   toolkitStackName: Sourced<string>;
-  /** SSM parameter that holds the version, normally `/cdk-bootstrap/<qualifier>/version`. */
+  /** SSM parameter that contains the version, normally `/cdk-bootstrap/<qualifier>/version`. */
   parameterName: Sourced<string>;
   /** Custom asset bucket name, passed to `cdk bootstrap --toolkit-bucket-name`. */
   bucketName?: Sourced<string>;
@@ -50,7 +50,7 @@ export interface Finding {
   fixable?: boolean;
 }
 
-/** What the CDK toolkit check read in one environment. */
+/** Facts the CDK toolkit check read in one environment. */
 export interface ToolkitFacts {
   stackName: string;
   /** CloudFormation status, or null when the stack does not exist. */
@@ -73,7 +73,7 @@ export interface FixRecord {
   attempted: boolean;
   /** The command as shown to the user, without credentials. */
   command: string;
-  /** Why the fix did not run, when it did not. */
+  /** Reason the fix did not run or failed. */
   reason?: string;
   exitCode?: number;
   durationMs?: number;
@@ -81,7 +81,7 @@ export interface FixRecord {
   recheck?: CheckStatus;
 }
 
-/** Everything the check knows about one environment. */
+/** Result of the check for one environment. */
 export interface TargetReport {
   target: Target;
   status: CheckStatus;
