@@ -118,7 +118,7 @@ function hasJsKeys(env: NodeJS.ProcessEnv): boolean {
 function reasonFor(input: SettingsInput, loser: ProfileSource, winner: ProfileSource | undefined): string {
   const { tool, env } = input;
   const name = TOOL_LABELS[tool];
-  const won = winner ? `${winner.source}${winner.kind === "environment-keys" ? "" : ` (${winner.value})`} wins` : "nothing wins";
+  const won = !winner ? "nothing wins" : winner.kind === "environment-keys" ? `${ENV_KEYS} win` : `${winner.source} (${winner.value}) wins`;
 
   if (loser.kind === "AWS_DEFAULT_PROFILE" && (tool === "sst-v2")) return `${name} uses the JS SDK, which ignores AWS_DEFAULT_PROFILE`;
   if (loser.kind === "config" && tool === "sst-v3" && env.SST_AWS_NO_PROFILE) return "SST_AWS_NO_PROFILE is set, so SST v3 drops providers.aws.profile";

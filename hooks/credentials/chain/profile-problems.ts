@@ -107,8 +107,15 @@ export function nearestName(candidates: readonly string[], name: string): string
     if (!best || distance < best.distance) best = { name: candidate, distance };
   }
   if (!best) return undefined;
-  const tolerance = Math.max(2, Math.floor(name.length / 3));
+  // A shared start ("stage" for "staging") allows more edits than a random match.
+  const tolerance = commonPrefix(best.name.toLowerCase(), name.toLowerCase()) >= 3 ? Math.ceil(name.length / 2) : Math.max(2, Math.floor(name.length / 3));
   return best.distance <= tolerance ? best.name : undefined;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let length = 0;
+  while (length < a.length && length < b.length && a[length] === b[length]) length++;
+  return length;
 }
 
 function editDistance(a: string, b: string): number {

@@ -5,7 +5,7 @@
 // and login_session. A source profile with static keys ends the chain even when it
 // has a role_arn itself.
 import type { ProfileSettings } from "../../../plugin/aws/profiles.js";
-import type { Finding } from "../findings.js";
+import { uniqueFindings, type Finding } from "../findings.js";
 import {
   assumeRoleStep,
   credentialSourceStep,
@@ -37,6 +37,7 @@ export function walkProfile(setup: CredentialSetup, name: string, selectedBy?: s
     return result;
   }
   resolve(setup, result, name, [], false, undefined, 0);
+  result.problems = uniqueFindings(result.problems);
   return result;
 }
 

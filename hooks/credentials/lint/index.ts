@@ -6,7 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import type { SharedFiles } from "../../../plugin/aws/profiles.js";
 import { describeError } from "../../../plugin/errors.js";
 import type { CredentialSetup } from "../chain/setup.js";
-import type { Finding } from "../findings.js";
+import { uniqueFindings, type Finding } from "../findings.js";
 import { lintLines } from "./line-rules.js";
 import { lintProfiles } from "./profile-rules.js";
 import { scanIni, type FileKind, type ScannedFile } from "./scan.js";
@@ -100,7 +100,7 @@ export function lintSetup(setup: CredentialSetup, selected: ReadonlySet<string>)
   }
   findings.push(...guard(() => lintProfiles(setup, selected), files.configPath));
   findings.push(...lintHome(setup.env));
-  return findings;
+  return uniqueFindings(findings);
 }
 
 function lintHome(env: NodeJS.ProcessEnv): Finding[] {

@@ -67,7 +67,8 @@ function lintDefaultSections(setup: CredentialSetup): Finding[] {
   const scan = setup.scans.config;
   if (!scan) return [];
   const plain = scan.sections.filter((section) => section.header === "default");
-  const prefixed = scan.sections.filter((section) => section.sdkName === "default" && section.header !== "default");
+  // The SDK stores "[profile default]" only once a key is set in it; an empty one replaces nothing.
+  const prefixed = scan.sections.filter((section) => section.sdkName === "default" && section.header !== "default" && section.keys.some((key) => key.value !== ""));
   const first = plain[0];
   const replacement = prefixed[0];
   if (!first || !replacement) return [];

@@ -61,7 +61,9 @@ export function sdkSectionName(header: string, kind: FileKind): string | undefin
   } else {
     raw = header;
   }
-  if (raw === undefined || kind === "credentials") return raw;
+  // The SDK drops the keys of a section whose name is empty, as in "[]".
+  if (raw === undefined || raw === "") return undefined;
+  if (kind === "credentials") return raw;
   // The config file keeps "default" and sections with a known type prefix; "[profile x]" becomes "x".
   if (raw === "default") return raw;
   const dot = raw.indexOf(".");
