@@ -20,6 +20,8 @@ export interface HumanReporterOptions {
   env?: NodeJS.ProcessEnv;
   /** Terminal width in columns, for the live lines. */
   columns?: () => number | undefined;
+  /** Milliseconds before a plain "still running" line; 10 s by default, then every 30 s. */
+  noticeAfterMs?: number;
 }
 
 const SYMBOLS: Record<CheckStatus, string> = { pass: "✔", warn: "⚠", fail: "✖", skip: "○", unknown: "?" };
@@ -69,12 +71,12 @@ export class HumanReporter {
     const notify = (delay: number) => {
       const timer = setTimeout(() => {
         this.options.write(`… ${hook.title} is still running (${formatElapsed(performance.now() - began)})\n`);
-        notify(NEXT_NOTICE_MS);
+        notify(this.options.noticeAfterMs === undefined ? NEXT_NOTICE_MS : this.options.noticeAfterMs * 3);
       }, delay);
       timer.unref();
       this.notices.set(hook.id, timer);
     };
-    notify(FIRST_NOTICE_MS);
+    notify(this.options.noticeAfterMs ?? FIRST_NOTICE_MS);
   }
 
   result(result: CheckResult): void {
