@@ -18,7 +18,7 @@ const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
 const OTHER_CHECKS_OFF = { checks: { serviceRole: "off", permissions: "off", account: "off" } };
 
 const FAKE_CDK = `#!/bin/sh
-{ echo "cwd=$(pwd)"; for arg in "$@"; do echo "arg=$arg"; done; env | grep '^AWS_' | sort; } > "$FAKE_CDK_LOG"
+{ echo "cwd=$(pwd)"; echo "HOME=$HOME"; for arg in "$@"; do echo "arg=$arg"; done; env | grep '^AWS_' | sort; } > "$FAKE_CDK_LOG"
 echo "fake cdk ran" >&2
 exit "\${FAKE_CDK_EXIT:-0}"
 `;
@@ -78,6 +78,8 @@ fix("fix passes credentials by environment only", async (state) => {
     assert.ok(lines.includes("AWS_REGION=eu-west-1"));
     assert.not.ok(lines.some((line) => line.startsWith("AWS_PROFILE=")));
     assert.not.ok(lines.includes(`cwd=${dir}`), "the CLI must not run in the project, where it would synthesize the app");
+    assert.not.ok(lines.includes(`HOME=${isolated.home}`), "the CLI must not read ~/.cdk.json");
+    assert.ok(lines.includes(`AWS_CONFIG_FILE=${isolated.configFile}`), "the AWS config file stays the same");
 
     const target = targetsOf(bootstrap)["aws://111111111111/eu-west-1"]!;
     assert.equal([target.fix.attempted, target.fix.exitCode, target.fix.recheck], [true, 0, "fail"]);
@@ -120,6 +122,8 @@ fix("never setting does not run the fix", async (state) => {
 fix("real CDK CLI bootstraps moto, then the check passes", async (state) => {
   const dir = project(state, { config: OTHER_CHECKS_OFF, linkCdk: true }).dir;
   const isolated = isolatedEnv(state, "eu-west-1");
+  // The CDK CLI would fail on this unknown profile if it read ~/.cdk.json.
+  writeFileSync(path.join(isolated.home, ".cdk.json"), JSON.stringify({ profile: "no-such-profile" }));
   try {
     const result = await execa(process.execPath, [CLI, "check", "--fix", "--json"], { cwd: dir, env: isolated.env, extendEnv: false, reject: false, stdin: "ignore", timeout: 120_000 });
     assert.is(result.exitCode, 0, result.stderr);

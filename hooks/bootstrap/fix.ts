@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sharedFilePaths } from "../../plugin/aws/profiles.js";
 import type { PreflightContext } from "../../plugin/runner/types.js";
 import { findCdkBinary } from "./cdk-binary.js";
 import { bootstrapArgs } from "./guidance.js";
@@ -53,9 +54,12 @@ export async function runCdkBootstrap(context: PreflightContext, target: Target,
     AWS_DEFAULT_REGION: target.region,
   });
 
-  // In an empty working folder the CLI neither synthesizes the app nor reads a profile
-  // out of cdk.json. Every setting it needs is on the command line.
+  // In an empty working folder, which is also its HOME, the CLI neither synthesizes the app
+  // nor reads a profile out of cdk.json or ~/.cdk.json. Every setting it needs is on the
+  // command line, and the AWS files stay those of the check (for ca_bundle and the like).
   const workDir = mkdtempSync(path.join(os.tmpdir(), "sst-preflight-bootstrap-"));
+  const awsFiles = sharedFilePaths(context.env);
+  Object.assign(env, { HOME: workDir, USERPROFILE: workDir, AWS_CONFIG_FILE: awsFiles.configPath, AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentialsPath });
   const began = performance.now();
   const tail: string[] = [];
   process.stderr.write(`sst-preflight: running ${command} (${binary.location})\n`);

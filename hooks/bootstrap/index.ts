@@ -17,7 +17,7 @@ export const bootstrapHook: Hook = {
   skipReason: (context) => {
     if (context.offline) return "offline: the bootstrap can only be read from AWS";
     if (context.command === "bootstrap") return "the command itself bootstraps the environment";
-    // An account or region the stage may not use is neither read nor bootstrapped; the
+    // An account or region the stage may not use is neither read nor bootstrapped, and the
     // account check reports it. This does not wait for that check, so turning it off
     // does not turn this one off.
     const account = context.identity?.account;
@@ -60,5 +60,7 @@ function readAssembly(context: PreflightContext, files: CdkSettingsFiles): Assem
     return readCloudAssembly(context.cwd, directory);
   }
   if (context.tool.name === "sst-v2") return readCloudAssembly(context.cwd, ".sst/dist");
+  // NOTE: SST v1 writes its assembly during the deploy in a folder not verified here, so for
+  // SST v1 and v3 only the deploy region and bootstrap.regions are checked.
   return { kind: "none", label: `(not read for ${context.tool.name})` };
 }

@@ -16,6 +16,8 @@ export function buildTargets(context: PreflightContext, assembly: AssemblyRead):
     let target = byKey.get(key);
     if (!target) {
       target = { account: targetAccount, region, reasons: [], requirements: [], primary: false, artifacts: [] };
+      // NOTE: reading another account would need its credentials or the CDK lookup role, so
+      // such environments are listed but not checked.
       if (targetAccount !== account) target.unreachable = `the credentials are for account ${account}, so account ${targetAccount} cannot be read with them`;
       byKey.set(key, target);
     }
