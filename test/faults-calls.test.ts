@@ -64,6 +64,7 @@ const EXPECTED: Partial<Record<FaultKind, AwsFailureKind>> = {
   malformed: "malformed-response",
   "forbidden-wrong-format": "access-denied",
   "forbidden-html": "access-denied",
+  "gateway-html": "server",
 };
 
 async function callWithFault(state: State, service: string, fault: FaultKind): Promise<{ error: unknown; elapsedMs: number }> {

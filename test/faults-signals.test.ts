@@ -70,7 +70,7 @@ function startWrapper(state: State, project: TempProject, args: string[]): Wrapp
 /** Resolves with the wrapper's exit, or undefined when it is still running after `ms`. */
 async function exitWithin(wrapper: Wrapped, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms)));
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   try {
     return await Promise.race([wrapper.exit, late]);
   } finally {

@@ -145,13 +145,14 @@ export function classifyAwsError(action: string, error: unknown): AwsCallError {
   }
   if (status === 403) {
     // Some services return a denial in a format the SDK cannot parse (moto's SSM sends XML);
-    // the HTTP status still says what happened.
+    // the HTTP status still shows what happened.
     return make("access-denied", `${action} was denied (HTTP 403): ${message}`);
   }
   if (status === 429) return make("throttled", message);
+  // A 5xx page from a proxy or an unimplemented API cannot be parsed either, so the status is the better reason.
+  if (status !== undefined && status >= 500) return make("server", `${action} failed with HTTP ${status}: ${message}`);
   if (name === "SyntaxError" || /Deserialization error|Unexpected token|not valid JSON|char '/i.test(message)) {
     return make("malformed-response", `${action} returned a response that could not be parsed${status ? ` (HTTP ${status})` : ""}: ${message}`);
   }
-  if (status !== undefined && status >= 500) return make("server", `${action} failed with HTTP ${status}: ${message}`);
   return make("other", message);
 }

@@ -23,6 +23,8 @@ export interface CliOptions {
   fix?: boolean;
   yes?: boolean;
   failOn?: FailOn;
+  /** --all-stages: check every stage named in the configuration, in one run. */
+  allStages?: boolean;
   help?: boolean;
   version?: boolean;
   /** Options of subcommands such as `policy`, kept as given. */
@@ -48,7 +50,7 @@ export const EXTRA_OPTION_COMMANDS: ReadonlySet<string> = new Set(["policy", "in
 export const EXTRA_VALUE_OPTIONS: ReadonlySet<string> = new Set(["strategy", "services", "policy-file", "cdk-out", "format", "output", "package-manager"]);
 
 const VALUE_OPTIONS = new Set(["stage", "profile", "region", "command", "tool", "config", "role-arn", "fail-on"]);
-const FLAG_OPTIONS = new Set(["json", "verbose", "quiet", "no-color", "offline", "debug", "fix", "yes", "help", "version"]);
+const FLAG_OPTIONS = new Set(["json", "verbose", "quiet", "no-color", "offline", "debug", "fix", "yes", "help", "version", "all-stages"]);
 
 export function parseCommandLine(argv: string[], extraValueOptions: ReadonlySet<string> = new Set()): ParsedCommandLine {
   const options: CliOptions = { extra: {} };
@@ -110,6 +112,7 @@ function splitOption(token: string): [string, string | undefined] {
 
 function setFlag(options: CliOptions, name: string): void {
   if (name === "no-color") options.noColor = true;
+  else if (name === "all-stages") options.allStages = true;
   else (options as unknown as Record<string, boolean>)[name] = true;
 }
 

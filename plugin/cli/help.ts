@@ -16,7 +16,9 @@ Usage:
                                              --format text|json, --output DIR
 
 Options (before a wrapper command; anywhere for check):
-  --stage NAME        stage to check (default: the tool's own resolution)
+  --stage NAME        stage to check (default: the tool's own resolution); with check,
+                      a comma-separated list checks several stages in one run
+  --all-stages        with check: check every stage named in the configuration
   --profile NAME      AWS profile (default: the tool's own resolution)
   --region NAME       AWS region (default: the tool's own resolution)
   --command NAME      command to check for, with check (default: deploy)

@@ -2,7 +2,6 @@
 // forwarding SIGINT and SIGTERM, and returns its exit code.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { execa } from "execa";
 import { PreflightError } from "../errors.js";
 
 /** Finds `node_modules/.bin/<name>` in `cwd` or a parent folder. */
@@ -33,6 +32,8 @@ export async function runTool(binaryName: string, args: string[], options: RunTo
     });
   }
 
+  // Loaded on first use, so that commands which start no tool do not load its module graph.
+  const { execa } = await import("execa");
   const child = execa(binary, args, {
     cwd: options.cwd,
     env: { ...options.env, ...options.extraEnv },

@@ -17,7 +17,8 @@ import { assertLoopbackUrl } from "./env.js";
  * - `empty`: HTTP 200 with a well-formed document that has none of the expected fields;
  * - `forbidden-wrong-format`: HTTP 403 in the other format (JSON for XML services, XML for JSON
  *   services), as moto's SSM sends its denials;
- * - `forbidden-html`: HTTP 403 with an HTML page, as a proxy or firewall in between would send.
+ * - `forbidden-html`: HTTP 403 with an HTML page, as a proxy or firewall in between would send;
+ * - `gateway-html`: HTTP 502 with an HTML page, as a load balancer sends when the service is down.
  */
 export type FaultKind =
   | "stall"
@@ -29,7 +30,8 @@ export type FaultKind =
   | "malformed"
   | "empty"
   | "forbidden-wrong-format"
-  | "forbidden-html";
+  | "forbidden-html"
+  | "gateway-html";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "stall",
@@ -42,6 +44,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "empty",
   "forbidden-wrong-format",
   "forbidden-html",
+  "gateway-html",
 ];
 
 export interface FaultRule {
@@ -170,7 +173,7 @@ function forward(upstream: URL, request: IncomingMessage, body: Buffer, response
 function applyFault(fault: FaultKind, target: RequestTarget, request: IncomingMessage, response: ServerResponse): void {
   switch (fault) {
     case "stall":
-      // Keep the socket open without answering; stop() destroys it.
+      // Keep the socket open without responding; stop() destroys it.
       return;
     case "stall-body":
       response.writeHead(200, { "Content-Type": contentType(target), "Content-Length": "4096" });
@@ -205,6 +208,9 @@ function applyFault(fault: FaultKind, target: RequestTarget, request: IncomingMe
       return;
     case "forbidden-html":
       send(response, 403, "text/html", "<html><body><h1>403 Forbidden</h1><p>Request blocked by proxy.</p></body></html>");
+      return;
+    case "gateway-html":
+      send(response, 502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
       return;
   }
 }

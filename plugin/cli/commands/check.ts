@@ -2,6 +2,7 @@
 import { defaultHooks } from "../../../hooks/index.js";
 import { runSession, type SessionResult } from "../../runner/session.js";
 import type { CliOptions } from "../args.js";
+import { checkStages, stagesToCheck } from "./check-stages.js";
 
 export interface CheckInput {
   cwd: string;
@@ -13,6 +14,8 @@ export interface CheckInput {
   signal?: AbortSignal;
   /** True for the check command, which runs no tool afterwards. */
   checkOnly?: boolean;
+  /** Writer of the human report; stderr by default. */
+  writeHuman?: (text: string) => void;
 }
 
 export function runChecks(input: CheckInput): Promise<SessionResult> {
@@ -43,11 +46,14 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
     ...(input.project ? { project: input.project } : {}),
     hooks: defaultHooks(),
     ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.writeHuman ? { writeHuman: input.writeHuman } : {}),
   });
 }
 
 export async function checkCommand(input: Omit<CheckInput, "command" | "toolArgs">): Promise<number> {
-  const result = await runChecks({ ...input, command: input.options.command ?? "deploy", toolArgs: [], checkOnly: true });
+  const checkInput: CheckInput = { ...input, command: input.options.command ?? "deploy", toolArgs: [], checkOnly: true };
+  const stages = await stagesToCheck(input);
+  const blocked = stages ? (await checkStages(checkInput, stages, runChecks)).blocked : (await runChecks(checkInput)).blocked;
   if (input.signal?.aborted) return 130;
-  return result.blocked ? 1 : 0;
+  return blocked ? 1 : 0;
 }

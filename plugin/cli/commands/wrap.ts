@@ -20,6 +20,9 @@ export interface WrapInput {
 }
 
 export async function wrapCommand(input: WrapInput): Promise<number> {
+  // Starts loading the process library now, so it is ready when the checks pass and
+  // does not delay the tool's start. A load failure shows up where it is used.
+  import("execa").catch(() => undefined);
   const isCdk = input.command === "cdk";
   const toolCommand = isCdk ? firstPositional(input.toolArgs) ?? "" : input.command;
   const options = withToolFlags(input.options, input.toolArgs, isCdk);
