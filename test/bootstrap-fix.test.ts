@@ -11,7 +11,7 @@ import { makeIsolatedEnv, type EnvVars } from "./harness/env.js";
 import { startMoto, type MotoServer } from "./harness/moto.js";
 import { ALLOW_ALL_POLICY, createUser, seedClientConfig, type SeededUser } from "./harness/seed.js";
 import { REPO_ROOT } from "./harness/sst-app.js";
-import { makeProject, runBootstrapCheck, targetsOf, type Project } from "./fixtures/bootstrap/helpers.js";
+import { createToolkitStack, makeProject, runBootstrapCheck, targetsOf, type Project } from "./fixtures/bootstrap/helpers.js";
 
 const ACCOUNT = "111111111111";
 const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
@@ -120,6 +120,8 @@ fix("never setting does not run the fix", async (state) => {
 });
 
 fix("real CDK CLI bootstraps moto, then the check passes", async (state) => {
+  // Bootstrapped in us-east-1 only, while the app deploys to eu-west-1.
+  await createToolkitStack(state.moto, { account: ACCOUNT, region: "us-east-1" });
   const dir = project(state, { config: OTHER_CHECKS_OFF, linkCdk: true }).dir;
   const isolated = isolatedEnv(state, "eu-west-1");
   // The CDK CLI would fail on this unknown profile if it read ~/.cdk.json.

@@ -34,7 +34,9 @@ export const bootstrapHook: Hook = {
 };
 
 async function checkBootstrap(context: PreflightContext): Promise<HookOutcome> {
-  if (!context.identity) return { status: "unknown", summary: "no caller identity, so the account to check is unknown" };
+  if (!context.identity?.account) {
+    return { status: "unknown", summary: "sts:GetCallerIdentity returned no account, so the account to check is unknown" };
+  }
   const files = readCdkSettings(context.cwd, context.env);
   const assembly = readAssembly(context, files);
   const settings = resolveSettings(context, files, assembly);
