@@ -1,7 +1,6 @@
 // Confirms the identity with sts:GetCallerIdentity and turns its failures into a
 // finding that names the credential source and the fix: ExpiredToken for a session
 // whose tool must renew it, InvalidClientTokenId, SignatureDoesNotMatch.
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { AwsCallError, callAws } from "../../plugin/aws/call.js";
 import { AwsClients } from "../../plugin/aws/clients.js";
@@ -18,6 +17,8 @@ export interface IdentityCall {
 }
 
 export async function getCallerIdentity(call: IdentityCall): Promise<CallerIdentity> {
+  // Loaded on first use, so an offline run does not pay for the STS client.
+  const { GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
   const sts = await call.clients.sts(call.region);
   const output = await callAws("sts:GetCallerIdentity", (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }), {
     timeoutMs: call.timeoutMs,

@@ -96,7 +96,8 @@ function guidanceLine(finding: Finding): string {
 }
 
 function summarize(input: ReportInput, status: HookOutcome["status"], findings: readonly Finding[], chainText: string): string {
-  const first = findings.find((finding) => finding.severity === (status === "fail" ? "error" : "warning"));
+  const failed = status === "fail" || status === "unknown";
+  const first = (failed ? findings.find((finding) => finding.severity === "error") : undefined) ?? findings.find((finding) => finding.severity === "warning");
   if (status === "fail" || status === "unknown") return first?.message ?? `could not resolve credentials from ${input.analysis.source}`;
   const base =
     input.mode === "offline"

@@ -32,17 +32,26 @@ export async function runCredentialProcess(options: ProcessOptions): Promise<Pro
     problem: { code: "credential-process-failed", severity: "error", message: `credential_process of profile ${profile} (${command}) ${message}`, profile, ...options.where, fix },
   });
 
-  const result = await execa(command, {
+  // Its own process group, so a timeout also stops what the shell started: a child that
+  // keeps stdout open would otherwise keep the result from settling.
+  const child = execa(command, {
     shell: true,
     env: options.env,
     extendEnv: false,
     stdin: "ignore",
     reject: false,
-    timeout: options.timeoutMs,
+    detached: true,
     maxBuffer: MAX_OUTPUT_BYTES,
     ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
-  if (result.timedOut) return fail(`did not finish within ${options.timeoutMs / 1000} s and was stopped`, "Make the command finish faster, or run it by hand to see whether it waits for input.");
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid);
+  }, options.timeoutMs);
+  const result = await child.finally(() => clearTimeout(timer));
+  if (options.signal?.aborted) killGroup(child.pid);
+  if (timedOut) return fail(`did not finish within ${options.timeoutMs / 1000} s and was stopped`, "Make the command finish faster, or run it by hand to see whether it waits for input.");
   if (result.isCanceled) return fail("was stopped because the run was interrupted", "Run again.");
   if (result.failed && result.exitCode === undefined) return fail(`could not be started: ${result.shortMessage}`, "Check the command and that its program is on PATH.");
   if (result.exitCode !== 0) {
@@ -97,6 +106,15 @@ function describeBadJson(stdout: string): string {
     }
   }
   return `printed stdout that is not one JSON document (line 1: ${redact(lines[0] ?? "")})`;
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // The group has already exited.
+  }
 }
 
 function firstLine(text: string): string {
