@@ -12,6 +12,7 @@ import { makeCdkProject, runCli } from "./harness/cli-project.js";
 import { parseReport } from "./harness/report-schema.js";
 import { LiveArea } from "../plugin/report/live.js";
 import { HumanReporter } from "../plugin/report/human.js";
+import { createReporter } from "../plugin/report/reporter.js";
 import { annotations, escapeData, reportToGithub, stepSummary } from "../plugin/report/github.js";
 import { wantsColor } from "../plugin/report/color.js";
 import { stripControl } from "../plugin/report/text.js";
@@ -78,9 +79,28 @@ live("suspend hides lines and defers output", async () => {
     assert.equal(screen(output), [], "no running line while the prompt owns the terminal");
     area.finish("bootstrap", "✔ bootstrap ok\n");
     assert.equal(screen(output), [], "results wait until the prompt returns");
+    area.add("permissions", "permissions");
+    assert.equal(screen(output), [], "a check that starts meanwhile is not drawn");
   });
-  assert.equal(screen(output), ["✔ bootstrap ok", "~ account"]);
+  assert.equal(screen(output), ["✔ bootstrap ok", "~ account", "~ permissions"]);
   area.stop();
+});
+
+live("prompts run one at a time", async () => {
+  const reporter = createReporter({ write: () => {}, color: false });
+  const events: string[] = [];
+  const ask = (name: string, ms: number) =>
+    reporter.suspend(async () => {
+      events.push(`${name} asks`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      events.push(`${name} answered`);
+      if (name === "first") throw new Error("no answer");
+      return name;
+    });
+  const [first, second] = await Promise.allSettled([ask("first", 40), ask("second", 1)]);
+  assert.is(first.status, "rejected");
+  assert.equal(second, { status: "fulfilled", value: "second" });
+  assert.equal(events, ["first asks", "first answered", "second asks", "second answered"]);
 });
 
 live("long titles are cut to the width", () => {
@@ -161,6 +181,9 @@ const COLOR_CASES: Array<[string, { isTTY?: boolean }, NodeJS.ProcessEnv, boolea
   ["FORCE_COLOR=0", { isTTY: true }, { FORCE_COLOR: "0" }, false, false],
   ["NO_COLOR beats FORCE_COLOR", { isTTY: false }, { NO_COLOR: "1", FORCE_COLOR: "1" }, false, false],
   ["TERM=dumb", { isTTY: true }, { TERM: "dumb" }, false, false],
+  ["CI on a terminal", { isTTY: true }, { CI: "true" }, false, false],
+  ["CI=false on a terminal", { isTTY: true }, { CI: "false" }, false, true],
+  ["FORCE_COLOR in CI", { isTTY: false }, { CI: "true", FORCE_COLOR: "1" }, false, true],
 ];
 for (const [name, stream, env, flag, expected] of COLOR_CASES) {
   colors(`colour for ${name}`, () => {

@@ -1,5 +1,5 @@
 // Decides whether to colour output: --no-color and NO_COLOR turn it off, FORCE_COLOR
-// turns it on, and otherwise only a terminal that is not TERM=dumb gets colour.
+// turns it on, and otherwise only a terminal that is not TERM=dumb, outside CI, gets colour.
 
 export interface Palette {
   red(text: string): string;
@@ -15,7 +15,10 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, 
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
   if (env.TERM === "dumb") return false;
-  return stream.isTTY === true;
+  // CI logs get plain lines, even when the runner gives the job a terminal; the rule
+  // for CI is the one of isCI in plugin/runner/session.ts.
+  const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "0" && env.CI.toLowerCase() !== "false";
+  return stream.isTTY === true && !ci;
 }
 
 const wrap = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;

@@ -36,7 +36,7 @@ export class LiveArea {
   add(id: string, title: string): void {
     this.running.set(id, { title, began: this.now() });
     this.startTimer();
-    this.repaint("");
+    if (this.suspended === 0) this.repaint("");
   }
 
   /** Removes a running line and prints its final text in its place. */

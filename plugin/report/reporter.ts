@@ -12,7 +12,10 @@ export interface Reporter {
   summary(results: CheckResult[], durationMs: number, notes: string[], blocked?: boolean): void;
   /** Writes other output, such as log lines, without breaking the live lines. */
   write(text: string): void;
-  /** Runs `task`, such as a prompt, while the live lines are hidden. */
+  /**
+   * Runs `task`, such as a prompt, while the live lines are hidden. Tasks run one at a
+   * time, so two checks never ask questions on the terminal at once.
+   */
   suspend<T>(task: () => Promise<T>): Promise<T>;
 }
 
@@ -20,6 +23,7 @@ export function createReporter(options: HumanReporterOptions): Reporter {
   const human = new HumanReporter(options);
   const github = options.env && isGithubActions(options.env) ? options.env : undefined;
   let context: PreflightContext | undefined;
+  let previousTask: Promise<unknown> = Promise.resolve();
 
   return {
     header(value) {
@@ -38,6 +42,13 @@ export function createReporter(options: HumanReporterOptions): Reporter {
       }
     },
     write: (text) => human.write(text),
-    suspend: (task) => human.suspend(task),
+    suspend(task) {
+      const next = previousTask.then(
+        () => human.suspend(task),
+        () => human.suspend(task),
+      );
+      previousTask = next.catch(() => undefined);
+      return next;
+    },
   };
 }
