@@ -84,6 +84,8 @@ const FILE_KEYS = `[dev]\naws_access_key_id = AKIASECRETFILE000001\naws_secret_a
 const ARGV_DUMP = `#!${process.execPath}\nrequire("node:fs").writeFileSync("argv.json", JSON.stringify({ argv: process.argv.slice(2), env: Object.keys(process.env).filter((name) => name.startsWith("AWS_")) }));\n`;
 // A credential process that prints a notice before its JSON, which the SDK rejects.
 const NOISY_PROCESS = `#!/bin/sh\necho "Notice: token refreshed"\necho '{"Version":1,"AccessKeyId":"AKIASECRETPROC000001","SecretAccessKey":"${PROCESS_SECRET}","SessionToken":"${SESSION_TOKEN}"}'\n`;
+// A credential process that prints shell exports instead of JSON, secrets included.
+const EXPORTING_PROCESS = `#!/bin/sh\necho "export AWS_SECRET_ACCESS_KEY=${PROCESS_SECRET}"\necho "export AWS_SESSION_TOKEN=${SESSION_TOKEN}"\n`;
 
 const SCENARIOS: Scenario[] = [
   { name: "check with session keys", args: ["check", "--stage", "dev"], vars: ENV_KEYS },
@@ -106,6 +108,13 @@ const SCENARIOS: Scenario[] = [
     vars: NO_ENV_KEYS,
     files: { config: "[profile proc]\ncredential_process = ./creds.sh\nregion = us-east-1\n" },
     projectFiles: { "creds.sh": NOISY_PROCESS },
+  },
+  {
+    name: "credential process printing exports",
+    args: ["check", "--stage", "dev", "--profile", "proc", "--verbose", "--debug"],
+    vars: NO_ENV_KEYS,
+    files: { config: "[profile proc]\ncredential_process = ./creds.sh\nregion = us-east-1\n" },
+    projectFiles: { "creds.sh": EXPORTING_PROCESS },
   },
   { name: "cdk wrapper arguments", args: ["cdk", "deploy", "--stage", "dev", "--verbose"], vars: ENV_KEYS, bin: { cdk: ARGV_DUMP } },
   { name: "cdk wrapper with profile", args: ["cdk", "deploy", "--profile", "dev", "-c", "stage=dev"], vars: NO_ENV_KEYS, files: { credentials: FILE_KEYS }, bin: { cdk: ARGV_DUMP } },
