@@ -58,10 +58,12 @@ export function buildOutcome(input: OutcomeInput): HookOutcome {
     const steps = report.findings.filter((finding) => finding.status !== "pass").flatMap((finding) => finding.guidance ?? []);
     const prefix = attention.length > 1 ? `${label(report)}: ` : "";
     guidance.push(...steps.map((step) => `${prefix}${step}`));
-    if (report.findings.some((finding) => finding.fixable) && report.status === "fail" && input.fix.mode !== "auto") {
-      const notRun = report.fix?.reason ? ` It did not run now because ${report.fix.reason}.` : "";
-      guidance.push(`${prefix}Or let sst-preflight run it: sst-preflight check --fix, or set bootstrap.fix to "auto".${notRun}`);
-    }
+  }
+  const fixable = attention.filter((report) => report.status === "fail" && report.findings.some((finding) => finding.fixable));
+  if (fixable.length > 0 && input.fix.mode !== "auto") {
+    const reason = fixable.find((report) => report.fix?.reason)?.fix?.reason;
+    const notRun = reason ? ` It did not run now because ${reason}.` : "";
+    guidance.push(`Or let sst-preflight run cdk bootstrap: sst-preflight check --fix, or set bootstrap.fix to "auto".${notRun}`);
   }
 
   return {
