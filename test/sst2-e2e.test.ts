@@ -1,36 +1,65 @@
-// End to end with the real sst@2.49.8 CLI: the example app's config() runs the
-// checks, and a wrong account stops SST before it calls CloudFormation.
+// End to end with the real sst@2.49.8 CLI: the example app's config() runs every
+// check, a wrong account stops SST before it calls CloudFormation, and on a healthy
+// target (bootstrapped, simulation allowed) SST goes on.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import path from "node:path";
 import { execa } from "execa";
 import { startMoto, type MotoServer } from "./harness/moto.js";
 import { makeIsolatedEnv, type IsolatedEnv } from "./harness/env.js";
+import { startIamStub, type IamStub } from "./harness/iam-stub.js";
+import { ALLOW_ALL_POLICY, createStack, createUser } from "./harness/seed.js";
 import { makeSstApp, REPO_ROOT, type SstApp } from "./harness/sst-app.js";
+import { createToolkitStack } from "./fixtures/bootstrap/helpers.js";
 
-const SECRET = "e2eFakeSecretKeyDoNotPrint0123456789abcd";
-const KEY_ID = "AKIAE2EFAKEKEY123456";
+const PROD_ACCOUNT = "111111111111";
+const REGION = "eu-west-1";
 const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
 
 interface State {
   moto: MotoServer;
+  stub: IamStub;
   app: SstApp;
   isolated: IsolatedEnv;
+  secret: string;
 }
 
 const e2e = suite<State>("sst v2 example app");
 
+/** Seeds what a real prod account has before a deploy: a deployer, the CDK and SST bootstraps. */
+async function seedProdAccount(moto: MotoServer): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const deployer = await createUser(moto, "deployer", ALLOW_ALL_POLICY, { account: PROD_ACCOUNT });
+  await createToolkitStack(moto, { account: PROD_ACCOUNT, region: REGION });
+  const bucket = "sstbootstrap-prod-assets";
+  await createStack(
+    moto,
+    REGION,
+    "SSTBootstrap",
+    {
+      Resources: { Bucket: { Type: "AWS::S3::Bucket", Properties: { BucketName: bucket } } },
+      Outputs: { Version: { Value: "7.4" }, BucketName: { Value: { Ref: "Bucket" } } },
+    },
+    { account: PROD_ACCOUNT },
+  );
+  return deployer;
+}
+
 e2e.before(async (state) => {
-  // The credentials resolve to the prod account, 111111111111.
-  state.moto = await startMoto({ accountId: "111111111111" });
+  state.moto = await startMoto();
+  const deployer = await seedProdAccount(state.moto);
+  await state.moto.enableAuth();
+  // moto lacks the IAM policy simulator; the stub answers it and passes the rest to moto.
+  state.stub = await startIamStub({ upstreamUrl: state.moto.url, simulation: { defaultDecision: "allowed" } });
   state.app = makeSstApp();
+  state.secret = deployer.secretAccessKey;
   state.isolated = makeIsolatedEnv({
-    endpoint: state.moto.url,
-    vars: { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET },
+    endpoint: state.stub.url,
+    vars: { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey },
   });
 });
 
 e2e.after(async (state) => {
+  await state.stub?.stop();
   await state.moto?.stop();
   state.app?.cleanup();
   state.isolated?.cleanup();
@@ -60,20 +89,21 @@ e2e("wrong account stops sst deploy before CloudFormation", async (state) => {
   assert.match(result.stderr, "account 111111111111 is not allowed for stage \"dev\"");
   assert.match(result.stderr, "expected 222222222222");
   assert.match(result.stderr, "sst-preflight stopped `sst deploy`");
-  assert.match(result.stderr, "AKIA************3456");
+  assert.match(result.stderr, /AKIA\*+[A-Z0-9]{4}/);
   assert.is(cloudFormationCalls(result.requests).length, 0, "no CloudFormation request may reach the emulator");
-  assert.not.match(result.output, SECRET);
+  assert.not.match(result.output, state.secret);
 });
 
 e2e("right account lets sst deploy go on", async (state) => {
   const result = await run(state, sstBinary(state), ["deploy", "--stage", "prod"]);
-  assert.match(result.stderr, "✔ credentials");
-  assert.match(result.stderr, "✔ account");
-  assert.match(result.stderr, "arn:aws:sts::111111111111:user/moto");
+  for (const check of ["credentials", "account", "bootstrap", "permissions"]) {
+    assert.match(result.stderr, `✔ ${check}`, result.stderr);
+  }
+  assert.match(result.stderr, "arn:aws:iam::111111111111:user/deployer");
   assert.not.match(result.stderr, "sst-preflight stopped");
-  // SST continues into its own bootstrap, which the emulator cannot complete.
+  // SST continues into its deploy, which the emulator cannot complete.
   assert.ok(cloudFormationCalls(result.requests).length > 0, `SST should call CloudFormation after the checks:\n${result.output}`);
-  assert.not.match(result.output, SECRET);
+  assert.not.match(result.output, state.secret);
 });
 
 e2e("wrapper leaves the checks to preflight() in sst.config.ts", async (state) => {
@@ -84,7 +114,7 @@ e2e("wrapper leaves the checks to preflight() in sst.config.ts", async (state) =
   // One run of the checks, inside SST, not one in the wrapper and one in SST.
   assert.is(result.stderr.split("✔ credentials").length - 1, 1, result.stderr);
   assert.is(cloudFormationCalls(result.requests).length, 0);
-  assert.not.match(result.output, SECRET);
+  assert.not.match(result.output, state.secret);
 });
 
 e2e("wrapper stops a wrong-account deploy before sst runs", async (state) => {
@@ -113,10 +143,10 @@ e2e("wrapper stops a wrong-account deploy before sst runs", async (state) => {
     await state.moto.stopRecording();
     const requests = await state.moto.recording();
     assert.is(result.exitCode, 1, result.stderr);
-    assert.match(result.stderr, "account 111111111111 is not allowed for stage \"dev\"");
+    assert.match(result.stderr, "account 111111111111 is not allowed for stage \"dev\"", result.stderr);
     assert.match(result.stderr, "stopped `sst deploy --stage dev` before it ran");
     assert.is(cloudFormationCalls(requests).length, 0);
-    assert.not.match(`${result.stdout}${result.stderr}`, SECRET);
+    assert.not.match(`${result.stdout}${result.stderr}`, state.secret);
   } finally {
     plain.cleanup();
   }
@@ -126,7 +156,7 @@ e2e("wrapper runs sst after the checks pass", async (state) => {
   const result = await run(state, process.execPath, [CLI, "deploy", "--stage", "prod"]);
   assert.match(result.stderr, "✔ account");
   assert.ok(cloudFormationCalls(result.requests).length > 0, `sst should have run:\n${result.output}`);
-  assert.not.match(result.output, SECRET);
+  assert.not.match(result.output, state.secret);
 });
 
 e2e.run();

@@ -11,6 +11,8 @@ export interface CheckInput {
   command: string;
   toolArgs: string[];
   project?: { stage?: string; profile?: string; region?: string; origin: string };
+  /** The SST v2 app config, when the wrapper could evaluate config(). */
+  appConfig?: Record<string, unknown>;
   signal?: AbortSignal;
   /** True for the check command, which runs no tool afterwards. */
   checkOnly?: boolean;
@@ -44,6 +46,7 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
       ...(input.checkOnly ? { checkOnly: true } : {}),
     },
     ...(input.project ? { project: input.project } : {}),
+    ...(input.appConfig ? { appConfig: input.appConfig } : {}),
     hooks: defaultHooks(),
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.writeHuman ? { writeHuman: input.writeHuman } : {}),

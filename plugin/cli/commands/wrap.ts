@@ -6,7 +6,8 @@ import path from "node:path";
 import { PreflightError } from "../../errors.js";
 import { runTool } from "../../tools/spawn.js";
 import { readToolOption, type CliOptions } from "../args.js";
-import { runChecks } from "./check.js";
+import { runChecks, type CheckInput } from "./check.js";
+import { readSstAppConfig } from "../../tools/sst-app-config.js";
 
 export interface WrapInput {
   cwd: string;
@@ -26,7 +27,8 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
   const isCdk = input.command === "cdk";
   const toolCommand = isCdk ? firstPositional(input.toolArgs) ?? "" : input.command;
   const options = withToolFlags(input.options, input.toolArgs, isCdk);
-  const project = isCdk ? readCdkJson(input.cwd) : readSstJson(input.cwd);
+  let project: CheckInput["project"] = isCdk ? readCdkJson(input.cwd) : readSstJson(input.cwd);
+  let appConfig: Record<string, unknown> | undefined;
 
   let exitCode = 0;
   if (input.env.PREFLIGHT_SKIP === "1") {
@@ -36,6 +38,15 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
     // this process cannot see; checking here too would run every check twice.
     if (input.options.verbose) input.write("sst-preflight: sst.config.ts calls preflight(); the checks run inside sst\n");
   } else {
+    if (!isCdk && isSstV2Config(input.cwd)) {
+      const app = await readSstAppConfig(input.cwd, { command: input.command, ...pick(options) });
+      if (app.settings) {
+        appConfig = app.settings.config;
+        project = { origin: "sst.config.ts", ...pick(app.settings) };
+      } else if (input.options.verbose) {
+        input.write(`sst-preflight: ${app.problem}; the stage, profile and region in config() are not known\n`);
+      }
+    }
     const result = await runChecks({
       cwd: input.cwd,
       env: input.env,
@@ -43,6 +54,7 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
       command: toolCommand,
       toolArgs: input.toolArgs,
       ...(project ? { project } : {}),
+      ...(appConfig ? { appConfig } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     });
     if (input.signal?.aborted) return 130;
@@ -58,6 +70,20 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
 
   const args = isCdk ? input.toolArgs : [input.command, ...input.toolArgs];
   return runTool(isCdk ? "cdk" : "sst", args, { cwd: input.cwd, env: input.env });
+}
+
+/** Returns whether the project has an SST v2 sst.config.ts (one without `$config`, which is SST v3). */
+function isSstV2Config(cwd: string): boolean {
+  const file = path.join(cwd, "sst.config.ts");
+  return existsSync(file) && !/\$config\s*\(/.test(readFileSync(file, "utf8"));
+}
+
+function pick(values: { stage?: string | undefined; profile?: string | undefined; region?: string | undefined }): { stage?: string; profile?: string; region?: string } {
+  return {
+    ...(values.stage ? { stage: values.stage } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+    ...(values.region ? { region: values.region } : {}),
+  };
 }
 
 /** Returns whether an SST v2 app registers the checks in its sst.config.ts. */
