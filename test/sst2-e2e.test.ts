@@ -8,12 +8,9 @@ import { execa } from "execa";
 import { startMoto, type MotoServer } from "./harness/moto.js";
 import { makeIsolatedEnv, type IsolatedEnv } from "./harness/env.js";
 import { startIamStub, type IamStub } from "./harness/iam-stub.js";
-import { ALLOW_ALL_POLICY, createStack, createUser } from "./harness/seed.js";
+import { seedExampleProdAccount } from "./harness/example-account.js";
 import { makeSstApp, REPO_ROOT, type SstApp } from "./harness/sst-app.js";
-import { createToolkitStack } from "./fixtures/bootstrap/helpers.js";
 
-const PROD_ACCOUNT = "111111111111";
-const REGION = "eu-west-1";
 const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
 
 interface State {
@@ -26,27 +23,9 @@ interface State {
 
 const e2e = suite<State>("sst v2 example app");
 
-/** Seeds what a real prod account has before a deploy: a deployer, the CDK and SST bootstraps. */
-async function seedProdAccount(moto: MotoServer): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-  const deployer = await createUser(moto, "deployer", ALLOW_ALL_POLICY, { account: PROD_ACCOUNT });
-  await createToolkitStack(moto, { account: PROD_ACCOUNT, region: REGION });
-  const bucket = "sstbootstrap-prod-assets";
-  await createStack(
-    moto,
-    REGION,
-    "SSTBootstrap",
-    {
-      Resources: { Bucket: { Type: "AWS::S3::Bucket", Properties: { BucketName: bucket } } },
-      Outputs: { Version: { Value: "7.4" }, BucketName: { Value: { Ref: "Bucket" } } },
-    },
-    { account: PROD_ACCOUNT },
-  );
-  return deployer;
-}
-
 e2e.before(async (state) => {
   state.moto = await startMoto();
-  const deployer = await seedProdAccount(state.moto);
+  const deployer = await seedExampleProdAccount(state.moto);
   await state.moto.enableAuth();
   // moto lacks the IAM policy simulator; the stub answers it and passes the rest to moto.
   state.stub = await startIamStub({ upstreamUrl: state.moto.url, simulation: { defaultDecision: "allowed" } });
