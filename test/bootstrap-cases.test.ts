@@ -4,6 +4,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { CloudFormationClient, CreateChangeSetCommand, CreateStackCommand } from "@aws-sdk/client-cloudformation";
+import { DeleteRoleCommand, DeleteRolePolicyCommand, IAMClient, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
+import { DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { makeIsolatedEnv } from "./harness/env.js";
 import { startMoto, type MotoServer } from "./harness/moto.js";
 import { ALLOW_ALL_POLICY, createBucket, createStack, createUser, putParameter, seedClientConfig, type SeededUser } from "./harness/seed.js";
@@ -249,6 +252,54 @@ cases("invalid version parameter is named", async (state) => {
   const { bootstrap } = await check(state, { cwd: project(state).dir, region: "eu-west-1" });
   assert.is(bootstrap.status, "fail");
   assert.match(bootstrap.summary, '/cdk-bootstrap/hnb659fds/version holds "not-a-number"');
+});
+
+cases("deleted bucket and role are named", async (state) => {
+  await createToolkitStack(state.moto, { account: ACCOUNT, region: "eu-west-1" });
+  const credentials = { accessKeyId: state.user.accessKeyId, secretAccessKey: state.user.secretAccessKey };
+  const s3 = new S3Client({ ...seedClientConfig(state.moto, { region: "eu-west-1", credentials }), forcePathStyle: true });
+  await s3.send(new DeleteBucketCommand({ Bucket: `cdk-hnb659fds-assets-${ACCOUNT}-eu-west-1` }));
+  s3.destroy();
+  const iam = new IAMClient(seedClientConfig(state.moto, { credentials }));
+  const role = `cdk-hnb659fds-image-publishing-role-${ACCOUNT}-eu-west-1`;
+  for (const name of (await iam.send(new ListRolePoliciesCommand({ RoleName: role }))).PolicyNames ?? []) {
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: name }));
+  }
+  await iam.send(new DeleteRoleCommand({ RoleName: role }));
+  iam.destroy();
+
+  const { bootstrap } = await check(state, { cwd: project(state).dir, region: "eu-west-1", fix: true });
+  assert.is(bootstrap.status, "fail");
+  assert.match(bootstrap.summary, `bucket cdk-hnb659fds-assets-${ACCOUNT}-eu-west-1`);
+  assert.match(bootstrap.summary, `role ${role}`);
+  assert.match(bootstrap.summary, "deleted outside CloudFormation");
+  assert.is(bootstrap.guidance[0], "1. aws cloudformation delete-stack --stack-name CDKToolkit --region eu-west-1");
+  const target = targetsOf(bootstrap)["aws://111111111111/eu-west-1"]!;
+  assert.equal(target.toolkit.missingRoles, [role]);
+  assert.is(target.toolkit.bucketExists, false);
+  assert.is(target.fix, null, "a bootstrap run does not bring deleted resources back");
+});
+
+cases("deleted version parameter is named", async (state) => {
+  await createToolkitStack(state.moto, { account: ACCOUNT, region: "eu-west-1" });
+  const ssm = new SSMClient(seedClientConfig(state.moto, { region: "eu-west-1", credentials: { accessKeyId: state.user.accessKeyId, secretAccessKey: state.user.secretAccessKey } }));
+  await ssm.send(new DeleteParameterCommand({ Name: "/cdk-bootstrap/hnb659fds/version" }));
+  ssm.destroy();
+  const { bootstrap } = await check(state, { cwd: project(state).dir, region: "eu-west-1" });
+  assert.is(bootstrap.status, "fail");
+  assert.match(bootstrap.summary, "stack CDKToolkit exists but its version parameter /cdk-bootstrap/hnb659fds/version was deleted");
+  assert.ok(bootstrap.guidance.includes("Put it back: aws ssm put-parameter --name /cdk-bootstrap/hnb659fds/version --type String --value 34 --region eu-west-1"), bootstrap.guidance.join("\n"));
+});
+
+cases("toolkit under another stack name", async (state) => {
+  await createToolkitStack(state.moto, { account: ACCOUNT, region: "eu-west-1", stackName: "LegacyToolkit" });
+  const cdk = await check(state, { cwd: project(state).dir, region: "eu-west-1" });
+  assert.is(cdk.bootstrap.status, "warn", "CDK deploys read only the version parameter");
+  assert.match(cdk.bootstrap.summary, "/cdk-bootstrap/hnb659fds/version exists but stack CDKToolkit (from the CDK default) does not");
+
+  const sst = await check(state, { cwd: project(state, { tool: "sst-v2" }).dir, region: "eu-west-1", tool: "sst-v2", appConfig: { name: "site" } });
+  assert.is(sst.bootstrap.status, "fail", "SST v2 looks the toolkit stack up by name");
+  assert.is(targetsOf(sst.bootstrap)["aws://111111111111/eu-west-1"]!.state, "stack-missing");
 });
 
 cases("wrong account for the stage is not read", async (state) => {

@@ -132,7 +132,8 @@ fix("real CDK CLI bootstraps moto, then the check passes", async (state) => {
     const report = JSON.parse(result.stdout) as { checks: Array<Record<string, any>> };
     const bootstrap = report.checks.find((check) => check.id === "bootstrap")!;
     assert.is(bootstrap.status, "pass", bootstrap.summary);
-    assert.match(bootstrap.summary, "aws://111111111111/eu-west-1 v34 by this run");
+    assert.match(bootstrap.summary, "aws://111111111111/eu-west-1: bootstrapped at version 34");
+    assert.match(bootstrap.summary, "bootstrapped by this run");
     const target = bootstrap.data.targets[0];
     assert.equal([target.fix.attempted, target.fix.exitCode, target.fix.recheck, target.versionFound], [true, 0, "pass", 34]);
     assert.match(result.stderr, `sst-preflight: running cdk bootstrap aws://111111111111/eu-west-1 --no-notices (${path.join(dir, "node_modules", ".bin", "cdk")})`);

@@ -31,6 +31,9 @@ export function buildOutcome(input: OutcomeInput): HookOutcome {
     summary = `${label(worst)}: ${worst.summary}${others > 0 ? `; ${others} more environment${others === 1 ? "" : "s"} need attention` : ""}`;
   } else if (checked.length === 0) {
     summary = "no environment could be checked with these credentials";
+  } else if (checked.length === 1) {
+    const only = checked[0]!;
+    summary = `${label(only)}: ${only.summary}${only.fix?.attempted ? ", bootstrapped by this run" : ""}`;
   } else {
     const versions = checked.map((report) => `${label(report)}${report.toolkit?.version ? ` v${report.toolkit.version}` : ""}${report.fix?.attempted ? " by this run" : ""}`);
     summary = `${checked.length} environment${checked.length === 1 ? "" : "s"} bootstrapped: ${versions.join(", ")}`;
