@@ -4,7 +4,7 @@
 // must accept the --json output of real runs and reject malformed documents.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { configSchema } from "../plugin/config/schema.js";
@@ -77,6 +77,16 @@ config("reference lists no unknown field", () => {
   for (const name of documented) {
     if (name === "failOn") continue;
     assert.ok(known.has(name), `docs/configuration.md documents ${name}, which the schema does not have`);
+  }
+});
+
+config("guide links resolve", () => {
+  const files = [CONFIGURATION_DOC, ...readdirSync(path.join(REPO_ROOT, "docs", "guides")).map((name) => path.join(REPO_ROOT, "docs", "guides", name))];
+  for (const file of files.filter((name) => name.endsWith(".md"))) {
+    for (const [, target] of readFileSync(file, "utf8").matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+      if (/^https?:/.test(target!)) continue;
+      assert.ok(existsSync(path.resolve(path.dirname(file), target!)), `${path.relative(REPO_ROOT, file)} links to ${target}, which does not exist`);
+    }
   }
 });
 
