@@ -45,6 +45,26 @@ export function ssoExpiry(plan: ChainPlan): Expiry | undefined {
   return { at: new Date(token.expiresAt), source: `the SSO login token (${token.path})`, renewable: token.refreshable };
 }
 
+/** Names what the expiration of resolved credentials belongs to, from the chain's last step. */
+export function resolvedExpirySource(plan: ChainPlan): string {
+  switch (plan.steps[plan.steps.length - 1]?.kind) {
+    case "assume-role":
+      return "the assumed role's session";
+    case "sso":
+      return "the SSO role credentials";
+    case "credential-process":
+      return "the credential_process output";
+    case "web-identity":
+      return "the web identity session";
+    case "container":
+      return "the container credentials";
+    case "instance-metadata":
+      return "the instance role credentials";
+    default:
+      return "the resolved credentials";
+  }
+}
+
 /** True when the tool can get new credentials from the chain without the user. */
 export function isRenewableChain(plan: ChainPlan): boolean {
   const first = plan.steps[0];

@@ -8,7 +8,7 @@ import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/ty
 import { analyse, type Analysis } from "./analysis.js";
 import { sessionChildEnv, toolArgsSelectProfile } from "./child-env.js";
 import { resolveConflictAccounts } from "./conflict-accounts.js";
-import { checkExpiry, isRenewableChain } from "./expiry.js";
+import { checkExpiry, isRenewableChain, resolvedExpirySource } from "./expiry.js";
 import type { Finding } from "./findings.js";
 import { getCallerIdentity, identityFailure } from "./identity.js";
 import { maskAccessKeyId } from "./mask.js";
@@ -98,7 +98,7 @@ async function checkOnline(context: PreflightContext, analysis: Analysis, report
   context.aws.setCredentials(provider);
 
   const expiry = identity.expiration
-    ? { at: identity.expiration, source: analysis.expiry?.source ?? `the ${selected?.kind ?? "resolved"} credentials`, renewable: isRenewableChain(plan) }
+    ? { at: identity.expiration, source: analysis.expiry?.source ?? resolvedExpirySource(plan), renewable: isRenewableChain(plan) }
     : analysis.expiry;
   const expiryFinding = checkExpiry(expiry, { margin: analysis.margin, now: Date.now(), refresh: analysis.refresh });
   if (expiryFinding) findings.push(expiryFinding);

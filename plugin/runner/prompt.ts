@@ -52,7 +52,10 @@ function readSecret(question: string, signal: AbortSignal | undefined): Promise<
     let answer = "";
     let inEscape = false;
 
+    let finished = false;
     const finish = (error?: Error) => {
+      if (finished) return;
+      finished = true;
       input.off("data", onData);
       signal?.removeEventListener("abort", onAbort);
       input.setRawMode(wasRaw);
@@ -62,6 +65,13 @@ function readSecret(question: string, signal: AbortSignal | undefined): Promise<
       else resolve(answer.trim());
     };
     const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new Error("prompt aborted"));
+    // Raw mode turns Ctrl+C into a character, so send the SIGINT it stands for and wait for
+    // the run to abort; the timer covers a process whose SIGINT handler does not abort it.
+    const interrupt = () => {
+      input.off("data", onData);
+      setTimeout(() => finish(new PromptUnavailableError("interrupted")), 1_000).unref();
+      process.kill(process.pid, "SIGINT");
+    };
     const onData = (chunk: Buffer | string) => {
       for (const char of chunk.toString()) {
         if (inEscape) {
@@ -70,12 +80,7 @@ function readSecret(question: string, signal: AbortSignal | undefined): Promise<
           continue;
         }
         if (char === "\r" || char === "\n") return finish();
-        if (char === "\u0003") {
-          // Raw mode turns Ctrl+C into a character; pass it on as the signal it means.
-          finish(new PromptUnavailableError("interrupted"));
-          process.kill(process.pid, "SIGINT");
-          return;
-        }
+        if (char === "\u0003") return interrupt();
         if (char === "\u0004" && answer === "") return finish(new PromptUnavailableError("no answer: the input ended"));
         if (char === "\u007f" || char === "\b") answer = answer.slice(0, -1);
         else if (char === "\u0015") answer = "";
