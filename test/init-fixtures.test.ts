@@ -1,7 +1,7 @@
-// init as a person uses it: on a copy of each small fixture project (SST v1, v2, v3
-// and the CDK), preview, write with --yes, run again to see nothing change, fill in
-// the accounts, then run the project's own deploy script through npm up to the
-// checks, against moto. The SST v2 app runs the real sst@2.49.8; the other tools are
+// init as a person uses it, on a copy of each small fixture project (SST v1, v2, v3
+// and the CDK). Each test previews, writes with --yes, runs init again to see nothing
+// change, fills in the accounts, and runs the project's own deploy script through npm
+// up to the checks, against moto. The SST v2 app runs the real sst@2.49.8; the other tools are
 // stand-in scripts that record their arguments, so a passing run shows what the
 // wrapper started.
 import { suite } from "uvu";
@@ -97,7 +97,7 @@ function stackChanges(requests: Array<{ service?: string; action?: string }>): s
 
 const initCli = (state: State, dir: string, args: string[]) => run(state, dir, process.execPath, [CLI, "init", ...args]);
 
-/** The example configuration init wrote: .ts, or .mjs for the CDK. */
+/** Returns the name of the example configuration init wrote: .ts, or .mjs for the CDK. */
 function configFile(dir: string): string {
   return ["preflight.config.ts", "preflight.config.mjs"].find((name) => existsSync(path.join(dir, name)))!;
 }

@@ -1,6 +1,6 @@
 // The human report and the GitHub Actions output: live lines redrawn in place on a
 // terminal, plain lines without control characters elsewhere, colours, annotations
-// and the step summary; then the same through the built CLI against moto.
+// and the step summary. The last suite checks the same through the built CLI against moto.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -1,5 +1,5 @@
 // The live progress on a real terminal (tmux): while a check runs, its line shows a
-// spinner and the elapsed time; then the result replaces it. With CI set, the same
+// spinner and the elapsed time, and then the result replaces it. With CI set, the same
 // terminal gets plain lines only. A loopback proxy in front of moto delays every
 // AWS answer, so the checks run long enough to be seen.
 import { suite } from "uvu";

@@ -54,10 +54,10 @@ export function rejectDevSession(context: PreflightContext): HookOutcome | undef
 export async function confirmProtectedChange(context: PreflightContext, passed: HookOutcome): Promise<HookOutcome> {
   if (!isProtected(context) || !CHANGE_COMMANDS.has(context.command)) return passed;
   const stage = context.stage!;
-  const confirmed = (how: string): HookOutcome => ({
+  const confirmed = (confirmation: string): HookOutcome => ({
     ...passed,
-    details: [...(passed.details ?? []), `stage "${stage.value}" is protected; ${how}`],
-    data: { ...passed.data, protected: true, confirmedBy: how },
+    details: [...(passed.details ?? []), `stage "${stage.value}" is protected; ${confirmation}`],
+    data: { ...passed.data, protected: true, confirmedBy: confirmation },
   });
 
   if (context.flags.checkOnly) {

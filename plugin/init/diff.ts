@@ -93,7 +93,9 @@ function hunks(lines: Line[], paint: Palette): string[] {
     output.push(paint.cyan(`@@ -${oldCount === 0 ? oldStart : oldStart + 1},${oldCount} +${newCount === 0 ? newStart : newStart + 1},${newCount} @@`));
     for (const line of body) {
       const text = `${line.kind}${line.text}`;
-      output.push(line.kind === "+" ? paint.green(text) : line.kind === "-" ? paint.red(text) : text);
+      if (line.kind === "+") output.push(paint.green(text));
+      else if (line.kind === "-") output.push(paint.red(text));
+      else output.push(text);
     }
   }
   return output;

@@ -10,7 +10,7 @@ export type PackageManagerName = (typeof PACKAGE_MANAGERS)[number];
 
 export interface PackageManager {
   name: PackageManagerName;
-  /** How it was chosen, such as "pnpm-lock.yaml". */
+  /** Evidence for the choice, such as "pnpm-lock.yaml". */
   detectedBy: string;
   /** Folder of the lock file, where installs run; the project folder when none was found. */
   root: string;
@@ -64,19 +64,19 @@ function findLockRoot(cwd: string): string | undefined {
   }
 }
 
-/** The command that installs the project's dependencies. */
+/** Returns the command that installs the project's dependencies. */
 export function installCommand(manager: PackageManagerName): string {
   return `${manager} install`;
 }
 
-/** The command that adds a development dependency. */
+/** Returns the command that adds a development dependency. */
 export function addDevCommand(manager: PackageManagerName, name: string): string {
   if (manager === "npm") return `npm install --save-dev ${name}`;
   return `${manager} add -D ${name}`;
 }
 
 /**
- * The command that runs a package script with extra arguments. `pnpm deploy` is a
+ * Returns the command that runs a package script with extra arguments. `pnpm deploy` is a
  * pnpm command of its own, so pnpm always gets `run`; npm needs `--` before the arguments.
  */
 export function runScriptCommand(manager: PackageManagerName, script: string, args: string[]): string {

@@ -22,7 +22,7 @@ export interface InitProject {
   sstConfigFile?: string;
   sstConfigText?: string;
   typescript: boolean;
-  /** Where a configuration already is, such as "preflight.config.ts". */
+  /** Location of an existing configuration, such as "preflight.config.ts". */
   existingConfig?: string;
   region?: string;
   packageManager: PackageManager;
@@ -98,7 +98,7 @@ function parseManifest(text: string, file: string): Record<string, unknown> {
   return parsed;
 }
 
-/** Whether preflight() is called with a second argument, the inline options. */
+/** Returns whether preflight() is called with a second argument, the inline options. */
 function hasInlineOptions(source: string): boolean {
   try {
     const tokens = significant(tokenize(source));

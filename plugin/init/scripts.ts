@@ -13,7 +13,7 @@ export interface RoutedScript {
   commands: string[];
   /** The tool commands that already ran through sst-preflight. */
   alreadyRouted: string[];
-  /** Why a command that runs the tool was left alone. */
+  /** Reasons for leaving commands that run the tool unchanged. */
   skipped: string[];
 }
 
@@ -56,7 +56,8 @@ export function routeScript(script: string, binary: Binary, commands: ReadonlySe
     }
     const bin = words[cursor];
     if (bin?.text === "sst-preflight" && !bin.operator) {
-      const wrapped = binary === "cdk" ? (words[cursor + 1]?.text === "cdk" ? findCommand(words, cursor + 2, binary) : undefined) : findCommand(words, cursor + 1, binary);
+      let wrapped = findCommand(words, cursor + 1, binary);
+      if (binary === "cdk") wrapped = words[cursor + 1]?.text === "cdk" ? findCommand(words, cursor + 2, binary) : undefined;
       if (wrapped) alreadyRouted.push(wrapped.command);
       continue;
     }

@@ -1,6 +1,6 @@
 // Registers preflight() in an SST v2 sst.config.ts: adds the import and wraps the
 // `config` member of the default export. The edit works on tokens, not on regular
-// expressions over the text, and it rejects any shape it does not understand; the
+// expressions over the text. It rejects any shape it does not understand, and the
 // caller then prints what to paste instead.
 import { matchBrackets, significant, tokenize, TokenizeError, type Token } from "./tokenize.js";
 
@@ -225,7 +225,7 @@ function lineOf(source: string, offset: number): number {
   return source.slice(0, offset).split("\n").length;
 }
 
-/** The lines to paste when the file cannot be edited. */
+/** Returns the lines to paste when the file cannot be edited. */
 export function pasteInstructions(file: string): string[] {
   return [
     `Add the checks to ${file} yourself:`,

@@ -7,7 +7,7 @@ import path from "node:path";
 export interface FoundStages {
   /** Stage names in the order found, without duplicates. */
   names: string[];
-  /** Where each name was seen first, such as "package.json script deploy:prod". */
+  /** First place each name was seen, such as `script "deploy:prod" in package.json`. */
   sources: Record<string, string>;
   /** The personal stage from .sst/stage, which the "*" entry covers. */
   personal?: string;

@@ -176,7 +176,7 @@ function lineEnd(source: string, start: number): number {
   return newline === -1 ? source.length : newline;
 }
 
-/** Whether a `/` after `previous` starts a regular expression; the usual heuristic of JS tools. */
+/** Returns whether a `/` after `previous` starts a regular expression, by the usual heuristic of JS tools. */
 function startsRegex(previous: Token | undefined): boolean {
   if (!previous) return true;
   if (previous.kind === "identifier") return REGEX_AFTER_KEYWORD.has(previous.text);

@@ -28,13 +28,19 @@ export function escapeProperty(text: string): string {
 export function annotations(results: CheckResult[]): string[] {
   const lines: string[] = [];
   for (const result of results) {
-    const level = result.status === "fail" ? "error" : result.status === "warn" || result.status === "unknown" ? "warning" : undefined;
+    const level = annotationLevel(result.status);
     if (!level) continue;
     const label = result.status === "unknown" ? " (unknown)" : "";
     const body = [result.summary, ...result.details, ...result.guidance.map((hint) => `→ ${hint}`)].map(stripControl).join("\n");
     lines.push(`::${level} title=${escapeProperty(`sst-preflight ${result.title}${label}`)}::${escapeData(body)}`);
   }
   return lines;
+}
+
+function annotationLevel(status: CheckStatus): "error" | "warning" | undefined {
+  if (status === "fail") return "error";
+  if (status === "warn" || status === "unknown") return "warning";
+  return undefined;
 }
 
 /** Builds the Markdown block for the step summary. */
@@ -96,7 +102,7 @@ function html(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** A list item; multi-line text such as a policy document goes in a code block. */
+/** Formats a list item, with multi-line text such as a policy document in a code block. */
 function listItem(text: string, prefix = ""): string[] {
   const clean = stripControl(text);
   if (!clean.includes("\n")) return [`- ${prefix}${html(clean)}`];

@@ -1,6 +1,6 @@
 // The report for people, written to stderr: a header, a line per check, then a
 // summary. On a terminal each running check has a live line with a spinner and its
-// elapsed time, replaced by the result; elsewhere only plain lines are written.
+// elapsed time, which the result replaces. Elsewhere only plain lines are written.
 // stdout stays free for --json and the wrapped tool.
 import type { CheckResult, CheckStatus, Hook, PreflightContext } from "../runner/types.js";
 import { palette, type Palette } from "./color.js";
@@ -103,7 +103,7 @@ export class HumanReporter {
     for (const note of notes) this.options.write(`${this.paint.dim("•")} ${stripControl(note)}\n`);
     const problems = count("fail") + count("warn") + count("unknown");
     if (this.options.quiet && problems === 0) return;
-    // A warning or unknown blocks only under --fail-on; say so, or the verdict looks wrong.
+    // A warning or unknown blocks only under --fail-on, so the summary names the reason.
     const verdict = blocked === true && count("fail") === 0 ? this.paint.red(" (blocked by --fail-on)") : "";
     this.options.write(`${parts.join(", ")}${verdict} ${this.paint.dim(`in ${formatDuration(durationMs)}`)}\n`);
   }

@@ -98,7 +98,7 @@ function printNextSteps(write: (text: string) => void, project: InitProject, pla
   steps.forEach((step, index) => write(`  ${index + 1}. ${step}\n`));
 }
 
-/** The stage arguments for the example deploy, unless the deploy script names a stage itself. */
+/** Returns the stage arguments for the example deploy, or none when the deploy script names a stage itself. */
 function stageArguments(project: InitProject, plan: InitPlan): string[] {
   const manifest = plan.changes.find((change) => change.file === "package.json")?.after ?? project.manifestText ?? "{}";
   const scripts = (JSON.parse(manifest.replace(/^\uFEFF/, "")) as { scripts?: Record<string, unknown> }).scripts ?? {};
