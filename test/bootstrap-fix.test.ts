@@ -11,6 +11,7 @@ import { makeIsolatedEnv, type EnvVars } from "./harness/env.js";
 import { startMoto, type MotoServer } from "./harness/moto.js";
 import { ALLOW_ALL_POLICY, createUser, seedClientConfig, type SeededUser } from "./harness/seed.js";
 import { REPO_ROOT } from "./harness/sst-app.js";
+import { openTerminal } from "./harness/tmux.js";
 import { createToolkitStack, makeProject, runBootstrapCheck, targetsOf, type Project } from "./fixtures/bootstrap/helpers.js";
 
 const ACCOUNT = "111111111111";
@@ -149,38 +150,35 @@ fix("real CDK CLI bootstraps moto, then the check passes", async (state) => {
   }
 });
 
-/** Runs the built CLI on a pseudo-terminal (util-linux `script`) and types `answer` into it. */
-async function checkOnTerminal(state: State, region: string, answer: string) {
+/** Runs the built CLI in a real terminal (tmux), waits for the question and types `answer`. */
+async function checkOnTerminal(state: State, region: string, answer: string): Promise<{ output: string; exitCode: number }> {
   const dir = project(state, { config: OTHER_CHECKS_OFF, linkCdk: true }).dir;
   const isolated = isolatedEnv(state, region);
+  const terminal = await openTerminal(process.execPath, [CLI, "check", "--no-color"], { cwd: dir, env: isolated.env, columns: 200 });
   try {
-    return await execa("script", ["-q", "-e", "-c", `"${process.execPath}" "${CLI}" check --no-color`, "/dev/null"], {
-      cwd: dir,
-      env: isolated.env,
-      extendEnv: false,
-      reject: false,
-      input: `${answer}\n`,
-      timeout: 120_000,
-    });
+    await terminal.waitFor(`Run "npx cdk bootstrap aws://111111111111/${region}" now? [y/N]`);
+    await terminal.type(answer, true);
+    const exitCode = await terminal.exitCode(120_000);
+    // Everything the command wrote, because the CDK output scrolls the start off the screen.
+    return { output: terminal.raw().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ""), exitCode };
   } finally {
+    await terminal.close();
     isolated.cleanup();
   }
 }
 
 fix("terminal prompt runs the fix after yes", async (state) => {
   const result = await checkOnTerminal(state, "eu-west-2", "y");
-  assert.match(result.stdout, 'Run "npx cdk bootstrap aws://111111111111/eu-west-2" now? [y/N]');
-  assert.match(result.stdout, "Environment aws://111111111111/eu-west-2 bootstrapped");
-  assert.match(result.stdout, "✔ bootstrap");
-  assert.is(result.exitCode, 0, result.stdout);
+  assert.match(result.output, "Environment aws://111111111111/eu-west-2 bootstrapped");
+  assert.match(result.output, "✔ bootstrap");
+  assert.is(result.exitCode, 0, result.output);
 });
 
 fix("terminal prompt leaves it after no", async (state) => {
   const result = await checkOnTerminal(state, "eu-west-3", "n");
-  assert.match(result.stdout, 'Run "npx cdk bootstrap aws://111111111111/eu-west-3" now? [y/N]');
-  assert.not.match(result.stdout, "running cdk bootstrap");
-  assert.match(result.stdout, 'It did not run now because the answer was "n"');
-  assert.is(result.exitCode, 1, result.stdout);
+  assert.not.match(result.output, "running cdk bootstrap");
+  assert.match(result.output, 'It did not run now because the answer was "n"');
+  assert.is(result.exitCode, 1, result.output);
 });
 
 fix.run();
