@@ -40,8 +40,13 @@ stages.after(async (state) => {
 });
 
 stages("all stages in one JSON document", async (state) => {
+  await state.moto.startRecording();
   const run = await runCli(["check", "--all-stages", "--json"], { cwd: state.project.dir, env: state.isolated.env });
+  await state.moto.stopRecording();
   assert.is(run.exitCode, 1, run.stderr);
+  const actions = (await state.moto.recording()).map((request) => request.action);
+  assert.is(actions.filter((action) => action === "GetCallerIdentity").length, 1, "stages with the same credentials share one identity call");
+  assert.is(actions.filter((action) => action === "DescribeStacks").length, 1, "stages in one environment share one toolkit stack read");
   const document = JSON.parse(run.stdout) as { blocked: boolean; status: string; stages: Array<{ stage: { value: string }; blocked: boolean }> };
   assert.equal(
     document.stages.map((report) => report.stage.value),

@@ -6,6 +6,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { shareReadCalls, type AwsCallCache } from "./call-cache.js";
 
 export interface AwsClientOptions {
   /** Credentials for every client; undefined until the credentials hook resolved them. */
@@ -16,6 +17,8 @@ export interface AwsClientOptions {
   requestTimeoutMs: number;
   /** Attempts the SDK makes per call. Default 1, because callAws retries within the call's timeout. */
   maxAttempts?: number;
+  /** Shares read-only calls with other sessions of the same run, such as other stages. */
+  callCache?: AwsCallCache;
 }
 
 type ClientKind = "sts" | "iam" | "cloudformation" | "ssm" | "s3";
@@ -67,14 +70,17 @@ export class AwsClients {
     const key = `${kind}:${effectiveRegion}`;
     let client = this.cache.get(key) as Promise<T> | undefined;
     if (!client) {
-      client = this.requestHandler().then((requestHandler) =>
-        create({
-          region: effectiveRegion,
-          credentials: this.options.credentials,
-          requestHandler,
-          maxAttempts: this.options.maxAttempts ?? 1,
-        }),
-      );
+      const { credentials, callCache } = this.options;
+      client = this.requestHandler()
+        .then((requestHandler) =>
+          create({
+            region: effectiveRegion,
+            credentials,
+            requestHandler,
+            maxAttempts: this.options.maxAttempts ?? 1,
+          }),
+        )
+        .then((made) => (callCache ? shareReadCalls(made as T & { send(command: unknown): Promise<unknown> }, key, credentials, callCache) : made));
       this.cache.set(key, client);
     }
     return client;

@@ -1,5 +1,6 @@
 // One preflight run, shared by the CLI and the SST v2 integration: load the
 // configuration, resolve the context, run the hooks, report, and decide.
+import type { AwsCallCache } from "../aws/call-cache.js";
 import { AwsClients } from "../aws/clients.js";
 import { loadSharedFiles } from "../aws/profiles.js";
 import { loadConfig, mergeConfigs } from "../config/load.js";
@@ -52,6 +53,8 @@ export interface SessionInput {
   /** Aborts the run, for example on SIGINT. */
   signal?: AbortSignal;
   stdinIsTTY?: boolean;
+  /** Shares read-only AWS calls with the other sessions of one run, such as other stages. */
+  callCache?: AwsCallCache;
 }
 
 export interface SessionResult {
@@ -131,7 +134,11 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
       ...(input.flags.roleArn ? { roleArn: input.flags.roleArn } : {}),
       ...(input.flags.checkOnly ? { checkOnly: true } : {}),
     },
-    aws: new AwsClients({ requestTimeoutMs: awsCallTimeoutMs, ...(region ? { defaultRegion: region.value } : {}) }),
+    aws: new AwsClients({
+      requestTimeoutMs: awsCallTimeoutMs,
+      ...(region ? { defaultRegion: region.value } : {}),
+      ...(input.callCache ? { callCache: input.callCache } : {}),
+    }),
     changes: { args: [], sstConfig: {}, notes: [] },
     signal,
     awsCallTimeoutMs,

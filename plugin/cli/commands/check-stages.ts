@@ -1,5 +1,6 @@
 // `sst-preflight check --all-stages` (or `--stage a,b,c`): one run that checks many
 // stages, a few at a time, each with its own regions, and reports them in order.
+import { AwsCallCache } from "../../aws/call-cache.js";
 import { loadConfig } from "../../config/load.js";
 import { usageError } from "../../errors.js";
 import { REPORT_VERSION, type JsonReport } from "../../report/json.js";
@@ -52,12 +53,14 @@ export async function checkStages(input: CheckInput, stages: string[], runChecks
     }
   };
 
+  // Stages in one account ask AWS the same questions; each is asked once.
+  const callCache = new AwsCallCache();
   let next = 0;
   const worker = async () => {
     while (next < stages.length && !input.signal?.aborted) {
       const index = next++;
       const options = { ...input.options, stage: stages[index]!, json: false };
-      results[index] = await runChecks({ ...input, options, writeHuman: (text) => buffers[index]!.push(text) });
+      results[index] = await runChecks({ ...input, options, callCache, writeHuman: (text) => buffers[index]!.push(text) });
       done[index] = true;
       flush();
     }

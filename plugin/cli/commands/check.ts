@@ -1,6 +1,7 @@
 // `sst-preflight check`: run the checks for a command without running the tool.
 import { defaultHooks } from "../../../hooks/index.js";
 import { runSession, type SessionResult } from "../../runner/session.js";
+import type { AwsCallCache } from "../../aws/call-cache.js";
 import type { CliOptions } from "../args.js";
 import { checkStages, stagesToCheck } from "./check-stages.js";
 
@@ -18,6 +19,8 @@ export interface CheckInput {
   checkOnly?: boolean;
   /** Writer of the human report; stderr by default. */
   writeHuman?: (text: string) => void;
+  /** Shares read-only AWS calls between the sessions of one run. */
+  callCache?: AwsCallCache;
 }
 
 export function runChecks(input: CheckInput): Promise<SessionResult> {
@@ -50,6 +53,7 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
     hooks: defaultHooks(),
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.writeHuman ? { writeHuman: input.writeHuman } : {}),
+    ...(input.callCache ? { callCache: input.callCache } : {}),
   });
 }
 
