@@ -62,6 +62,8 @@ export async function runCdkBootstrap(context: PreflightContext, target: Target,
   Object.assign(env, { HOME: workDir, USERPROFILE: workDir, AWS_CONFIG_FILE: awsFiles.configPath, AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentialsPath });
   const began = performance.now();
   const tail: string[] = [];
+  // A bootstrap takes minutes on AWS; the budget is for checks, not for a consented fix.
+  const resumeBudget = context.pauseBudget?.() ?? (() => {});
   process.stderr.write(`sst-preflight: running ${command} (${binary.location})\n`);
   try {
     // Loaded here, because most runs never bootstrap and execa is a large module graph.
@@ -92,6 +94,7 @@ export async function runCdkBootstrap(context: PreflightContext, target: Target,
     else if (result.exitCode !== 0) record.reason = `cdk bootstrap failed with exit code ${result.exitCode ?? "none"}: ${tail.slice(-3).join(" | ")}`;
     return record;
   } finally {
+    resumeBudget();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

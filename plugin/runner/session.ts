@@ -11,6 +11,7 @@ import { createReporter } from "../report/reporter.js";
 import { wantsColor } from "../report/color.js";
 import { detectTool } from "../tools/detect.js";
 import { resolveProfile, resolveRegion, resolveStage } from "../tools/settings.js";
+import { RunBudget } from "./budget.js";
 import { promptOnTerminal } from "./prompt.js";
 import { overallStatus, runHooks, shouldBlock, type FailOn } from "./run-hooks.js";
 import type { CheckResult, Hook, PreflightContext, ToolInfo } from "./types.js";
@@ -92,11 +93,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
   const profile = resolveProfile(settingsInput, stageConfig, stage?.value);
   const region = resolveRegion(settingsInput, profile, stageConfig);
 
-  // A referenced timer, unlike AbortSignal.timeout, keeps the process alive until the
-  // budget ends, so a hook stuck on a promise still gets reported as unknown.
-  const budgetSeconds = config.timeoutSeconds ?? DEFAULT_BUDGET_SECONDS;
-  const budget = new AbortController();
-  const budgetTimer = setTimeout(() => budget.abort(new Error(`the run's time budget of ${budgetSeconds} s was spent`)), budgetSeconds * 1000);
+  const budget = new RunBudget(config.timeoutSeconds ?? DEFAULT_BUDGET_SECONDS);
   const signal = input.signal ? AbortSignal.any([budget.signal, input.signal]) : budget.signal;
   const stdinIsTTY = input.stdinIsTTY ?? process.stdin.isTTY === true;
   const interactive = stdinIsTTY && !isCI(input.env);
@@ -143,7 +140,17 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
     signal,
     awsCallTimeoutMs,
     log: makeLogger((text) => reporter.write(text), input.flags.verbose === true, input.env),
-    prompt: (question, options) => reporter.suspend(() => promptOnTerminal(question, { ...options, interactive, signal })),
+    prompt: async (question, options) => {
+      // Time spent answering does not count against the budget.
+      const resume = budget.pause();
+      try {
+        const promptSignal = input.signal ? { signal: input.signal } : {};
+        return await reporter.suspend(() => promptOnTerminal(question, { ...options, interactive, ...promptSignal }));
+      } finally {
+        resume();
+      }
+    },
+    pauseBudget: () => budget.pause(),
   };
 
   reporter.header(context);
@@ -156,7 +163,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
       onResult: (result) => reporter.result(result),
     });
   } finally {
-    clearTimeout(budgetTimer);
+    budget.dispose();
     restoreWarning();
     await context.aws.destroy();
   }

@@ -110,6 +110,11 @@ export interface PreflightContext {
   /** Timeout of a single AWS call, in milliseconds. */
   awsCallTimeoutMs: number;
   log: Logger;
+  /**
+   * Stops the run's time budget, for work the user consented to that may take minutes,
+   * such as running cdk bootstrap; call the returned function when it ends.
+   */
+  pauseBudget?(): () => void;
   /** Asks the user a question on stderr; rejects when the run is not interactive. */
   prompt(question: string, options?: { secret?: boolean }): Promise<string>;
 }
