@@ -1,5 +1,5 @@
-// The call cache that stages of one run share: identical read-only calls with the same
-// credentials reach AWS once; other credentials, other inputs and writes never share.
+// The call cache that the stages of one run share. Identical read-only calls with the same
+// credentials reach AWS once, and other credentials, other inputs and writes never share.
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { GetParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { suite } from "uvu";

@@ -105,4 +105,29 @@ for (const fault of STS_FAULTS) {
   });
 }
 
+faults("stalled AssumeRole of a profile", async (state) => {
+  // The SDK's assume-role provider makes its own STS client, which has no timeout of ours.
+  state.faults.configure([{ fault: "stall", service: "sts", action: "AssumeRole" }]);
+  const profiles = makeIsolatedEnv({
+    endpoint: state.faults.url,
+    files: {
+      config: "[profile deployer]\nrole_arn = arn:aws:iam::123456789012:role/cfn-exec\nsource_profile = base\nregion = us-east-1\n",
+      credentials: "[base]\naws_access_key_id = AKIAFAULTBASE0000001\naws_secret_access_key = faultBaseSecret\n",
+    },
+    vars: { ...TARGET.vars, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: "deployer" },
+  });
+  try {
+    const run = await runCli(["check", "--json", "--stage", TARGET.stage], { cwd: state.project.dir, env: profiles.env });
+    const checks = parseReport(run).checks;
+    const report = describe(checks);
+    assert.ok(run.elapsedMs < BUDGET_SECONDS * 1000 + BUDGET_SLACK_MS, `the run took ${Math.round(run.elapsedMs)} ms\n${report}`);
+    const credentials = checks.find((check) => check.id === "credentials");
+    assert.ok(credentials && (credentials.status === "unknown" || credentials.status === "fail"), report);
+    assert.match(credentials!.summary, REASON);
+    assert.ok(state.faults.calls.some((call) => call.action === "AssumeRole" && call.outcome === "stall"), "AssumeRole was stalled");
+  } finally {
+    profiles.cleanup();
+  }
+});
+
 faults.run();

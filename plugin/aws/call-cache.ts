@@ -1,4 +1,4 @@
-// Shares the answers of read-only AWS calls between the sessions of one run, such as
+// Shares the results of read-only AWS calls between the sessions of one run, such as
 // the stages of `check --all-stages`: ten stages in one account ask for the same
 // toolkit stack, role and simulation, and each question goes to AWS once.
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
@@ -17,7 +17,7 @@ export class AwsCallCache {
 
   /**
    * Returns the pending or finished result of an identical earlier call, or makes the
-   * call. Failed calls are forgotten, so the next session asks again.
+   * call. Failed calls are forgotten, so the next session calls again.
    */
   share<T>(key: string, call: () => Promise<T>): Promise<T> {
     const existing = this.entries.get(key) as Promise<T> | undefined;
