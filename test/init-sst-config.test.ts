@@ -103,6 +103,11 @@ export default {
   assert.match(text, "config: preflight(function config(input: Record<string, unknown>): { name: string } {");
 });
 
+shapes("spread before config", () => {
+  const text = edited("const base = { stacks() {} };\nexport default { ...base, config: () => ({ name: \"a\" }) };\n");
+  assert.match(text, 'config: preflight(() => ({ name: "a" }))');
+});
+
 shapes("template literals and comments with braces", () => {
   const text = edited(`import { SSTConfig } from "sst";
 /* a comment with { and } */
@@ -126,6 +131,7 @@ const rejected = suite("rejected shapes");
 
 const REJECTED: Array<[string, string, string]> = [
   ["spread", "const base = {}; export default { ...base, stacks() {} };", "spread"],
+  ["spread after config", "const base = {}; export default { config: () => ({}), ...base };", "after its config member"],
   ["this in method", "export default { config() { return this.x; }, x: 1 };", "`this`"],
   ["SST v3", "export default $config({ app() { return {}; }, async run() {} });", "SST v3"],
   ["CommonJS", "module.exports = { config() { return {}; } };", "module.exports"],

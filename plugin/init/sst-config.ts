@@ -105,7 +105,11 @@ function findConfigMember(tokens: Token[], pairs: Map<number, number>, open: num
     while (end < close && tokens[end]!.text !== ",") end = (pairs.get(end) ?? end) + 1;
     const last = end - 1;
     const member = readMember(tokens, pairs, start, last);
-    if (member === "spread") spread = true;
+    if (member === "spread") {
+      // A spread after config could replace the wrapped function with another one.
+      if (found.length > 0) return "a spread (...) after its config member may replace it";
+      spread = true;
+    }
     else if (member === "accessor") return "its config is a getter or setter";
     else if (member === "unreadable") return `the member at line ${tokens[start]!.line} of its default export has a shape this edit does not read`;
     else if (member) found.push(member);

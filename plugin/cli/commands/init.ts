@@ -37,9 +37,9 @@ export const run: ExtraCommand = async (input) => {
   if (project.packageManager.note) write(`  ${project.packageManager.note}\n`);
 
   if (plan.changes.length === 0) {
-    write("Already set up: nothing to change.\n");
+    write(plan.manual.length > 0 ? "Nothing more to write; one step is left to do by hand.\n" : "Already set up: nothing to change.\n");
     printNotes(write, plan);
-    return plan.manual.length > 0 ? 1 : 0;
+    return 0;
   }
 
   for (const change of plan.changes) {
