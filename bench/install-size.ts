@@ -10,23 +10,37 @@ export interface InstallSize {
   tarballKiB: number;
   /** Files in the tarball. */
   files: number;
-  /** Size of node_modules after `npm i --omit=dev TARBALL`, in MiB. */
+  /** Size of the files in node_modules after `npm i --omit=dev TARBALL`, in MiB. */
   installedMiB: number;
+  /** Space those files take on disk, in whole blocks, in MiB. */
+  onDiskMiB: number;
+  installedFiles: number;
   packages: number;
 }
 
-/** Returns the total size of the files under `dir`, counting each hard-linked file once. */
-function folderBytes(dir: string, seen = new Set<string>()): number {
-  let total = 0;
+interface FolderSize {
+  bytes: number;
+  diskBytes: number;
+  files: number;
+}
+
+/** Adds up the files under `dir`, counting each hard-linked file once. */
+function folderSize(dir: string, total: FolderSize = { bytes: 0, diskBytes: 0, files: 0 }, seen = new Set<string>()): FolderSize {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) total += folderBytes(file, seen);
-    else if (entry.isFile()) {
-      const stats = statSync(file);
-      const id = `${stats.dev}:${stats.ino}`;
-      if (!seen.has(id)) total += stats.size;
-      seen.add(id);
+    if (entry.isDirectory()) {
+      folderSize(file, total, seen);
+      continue;
     }
+    if (!entry.isFile()) continue;
+    const stats = statSync(file);
+    const id = `${stats.dev}:${stats.ino}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    total.bytes += stats.size;
+    // stat's blocks are 512-byte units on Linux and macOS.
+    total.diskBytes += stats.blocks * 512;
+    total.files++;
   }
   return total;
 }
@@ -61,10 +75,13 @@ export function measureInstallSize(repo: string): InstallSize {
     });
     const modules = path.join(project, "node_modules");
     const packages = readdirSync(modules).flatMap((name) => (name.startsWith("@") ? readdirSync(path.join(modules, name)) : name.startsWith(".") ? [] : [name]));
+    const installed = folderSize(modules);
     return {
       tarballKiB: tarball.size / 1024,
       files: tarball.entryCount,
-      installedMiB: folderBytes(modules) / 1024 / 1024,
+      installedMiB: installed.bytes / 2 ** 20,
+      onDiskMiB: installed.diskBytes / 2 ** 20,
+      installedFiles: installed.files,
       packages: packages.length,
     };
   } finally {

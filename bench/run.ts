@@ -171,7 +171,7 @@ function formatResults(results: {
   lines.push(
     typeof install === "string"
       ? `| install size | ${install} | report |`
-      : `| install size | tarball ${install.tarballKiB.toFixed(0)} KiB (${install.files} files); installed ${install.installedMiB.toFixed(1)} MiB in ${install.packages} packages | report, keep small |`,
+      : `| install size | tarball ${install.tarballKiB.toFixed(0)} KiB (${install.files} files); installed ${install.installedMiB.toFixed(1)} MiB in ${install.installedFiles} files and ${install.packages} packages (${install.onDiskMiB.toFixed(1)} MiB on disk) | report, keep small |`,
   );
   return lines.join("\n");
 }

@@ -82,7 +82,7 @@ cache("failed calls are asked again", async (state) => {
 cache("writes are never shared", async () => {
   const shared = new AwsCallCache();
   let sent = 0;
-  const fake = { send: async () => ++sent };
+  const fake = { send: async (_command: unknown) => ++sent };
   const client = shareReadCalls(fake, "ssm:us-east-1", async () => ({ accessKeyId: "AKIACACHETEST0000001", secretAccessKey: "x" }), shared);
   await client.send(new PutParameterCommand({ Name: "/shared/value", Value: "2", Overwrite: true }));
   await client.send(new PutParameterCommand({ Name: "/shared/value", Value: "2", Overwrite: true }));
