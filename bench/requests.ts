@@ -21,7 +21,8 @@ export async function countRequests(moto: MotoServer, stub: IamStub, task: () =>
     const key = `${service ?? "?"}:${action ?? "?"}`;
     byAction[key] = (byAction[key] ?? 0) + 1;
   };
-  for (const request of await moto.recording()) add(request.service, request.action);
+  // S3 requests name no operation, so their method and path stand in for it.
+  for (const request of await moto.recording()) add(request.service, request.action ?? `${request.method} ${request.path}`);
   for (const call of stub.calls) if (call.handledBy === "stub") add(call.service, call.action);
   return { total: Object.values(byAction).reduce((sum, count) => sum + count, 0), byAction };
 }

@@ -37,6 +37,7 @@ const multiStageConfig = {
 
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`);
+  const loadAtStart = os.loadavg()[0]?.toFixed(2);
   if (!hasGnuTime()) console.error("GNU time (/usr/bin/time) is missing, so peak memory is not measured; install it with apt-get install time.");
   const moto = await startMoto();
   const stub = await startIamStub({ upstreamUrl: moto.url, simulation: { defaultDecision: "allowed" } });
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
 
     const results = {
       date: new Date().toISOString(),
-      machine: machineFacts(),
+      machine: { ...machineFacts(), loadAverageAtStart: loadAtStart },
       runs: RUNS,
       plain: summarize(samples.plain),
       check: summarize(samples.check),
