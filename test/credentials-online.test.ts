@@ -285,6 +285,18 @@ online("file session keys answered with ExpiredToken", async (state) => {
   }
 });
 
+online("empty caller identity is never a pass", async (state) => {
+  const stub = await startStsStub(200, '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>');
+  try {
+    const result = await check(state, [], { endpoint: stub.url, vars: { ...keysOf(state.dev), AWS_REGION: "eu-west-1" } });
+    assert.is(result.exitCode, 0, result.stderr);
+    assert.is(result.credentials.status, "unknown");
+    assert.match(result.credentials.summary, "sts:GetCallerIdentity returned no valid identity (Account null, Arn null)");
+  } finally {
+    await stub.close();
+  }
+});
+
 online("unknown profile lists the profiles that exist", async (state) => {
   const result = await check(state, ["--profile", "staging"], {
     files: { config: "[profile stage]\nregion = eu-west-1\n[profile prod]\nregion = eu-west-1\n", credentials: profileOf("stage", state.dev) + profileOf("prod", state.prod) },
@@ -396,15 +408,21 @@ interface Stub {
 }
 
 /** An STS endpoint that answers every call with ExpiredToken in the query protocol's XML. */
-async function startExpiredTokenStub(): Promise<Stub> {
+function startExpiredTokenStub(): Promise<Stub> {
+  return startStsStub(
+    400,
+    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>',
+  );
+}
+
+/** An STS endpoint that answers every call with the same status and XML body. */
+async function startStsStub(status: number, body: string): Promise<Stub> {
   let calls = 0;
-  const body =
-    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>';
   return listen(
     createServer((request, response) => {
       calls++;
       request.resume();
-      response.writeHead(400, { "content-type": "text/xml" });
+      response.writeHead(status, { "content-type": "text/xml" });
       response.end(body);
     }),
     () => calls,
