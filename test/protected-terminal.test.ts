@@ -8,6 +8,7 @@ import path from "node:path";
 import { startMoto, type MotoServer } from "./harness/moto.js";
 import { makeIsolatedEnv, type IsolatedEnv } from "./harness/env.js";
 import { CLI, makeCdkProject, type TempProject } from "./harness/cli-project.js";
+import { makeSstApp } from "./harness/sst-app.js";
 import { openTerminal } from "./harness/tmux.js";
 
 interface State {
@@ -86,6 +87,29 @@ confirm("dev session is rejected without a question", async (state) => {
   } finally {
     await tty.close();
     project.cleanup();
+  }
+});
+
+confirm("sst v2 asks inside sst", async (state) => {
+  // The example app binds prod to 111111111111; the credentials here belong to 222222222222.
+  const app = makeSstApp({
+    replace: [
+      ['accounts: ["111111111111"],', 'accounts: ["222222222222"],\n          protected: true,'],
+      ["stages: {", 'checks: { bootstrap: "off", permissions: "off" },\n      stages: {'],
+    ],
+  });
+  const tty = await openTerminal(path.join(app.dir, "node_modules", ".bin", "sst"), ["deploy", "--stage", "prod"], { cwd: app.dir, env: state.isolated.env });
+  try {
+    await tty.waitFor(QUESTION, 60_000);
+    await tty.type("staging", true);
+    assert.is(await tty.exitCode(), 1);
+    const screen = await tty.screen();
+    assert.match(screen, 'the typed name "staging" does not match the stage "prod"');
+    assert.match(screen, "sst-preflight stopped `sst deploy` before it deployed anything.");
+    assert.match(screen, "PREFLIGHT_CONFIRM_STAGE=prod");
+  } finally {
+    await tty.close();
+    app.cleanup();
   }
 });
 

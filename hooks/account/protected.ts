@@ -102,7 +102,7 @@ function fail(context: PreflightContext, reason: string): HookOutcome {
     status: "fail",
     summary: `stage "${stage}" is protected and the ${verb(context) === "deploy" ? "deploy" : "removal"} was not confirmed: ${reason}`,
     guidance: [
-      "Run it on a terminal and type the stage name when asked.",
+      "Run it again on a terminal and type the stage name exactly when asked.",
       ...yesExample(context),
       `Or set ${CONFIRM_VARIABLE}=${stage} for this run, or run it in CI, where CI=true confirms it.`,
     ],
