@@ -407,7 +407,7 @@ interface Stub {
   close(): Promise<void>;
 }
 
-/** An STS endpoint that answers every call with ExpiredToken in the query protocol's XML. */
+/** Starts an STS endpoint that rejects every call with ExpiredToken in the query protocol's XML. */
 function startExpiredTokenStub(): Promise<Stub> {
   return startStsStub(
     400,
@@ -415,7 +415,7 @@ function startExpiredTokenStub(): Promise<Stub> {
   );
 }
 
-/** An STS endpoint that answers every call with the same status and XML body. */
+/** Starts an STS endpoint that responds to every call with the same status and XML body. */
 async function startStsStub(status: number, body: string): Promise<Stub> {
   let calls = 0;
   return listen(
@@ -429,7 +429,7 @@ async function startStsStub(status: number, body: string): Promise<Stub> {
   );
 }
 
-/** A container credentials endpoint like aws-vault --ecs-server: it checks the Authorization header. */
+/** Starts a container credentials endpoint like aws-vault --ecs-server, which checks the Authorization header. */
 async function startCredentialsServer(user: SeededUser, token: string): Promise<Stub> {
   let calls = 0;
   return listen(

@@ -1,5 +1,5 @@
-// Which profile, key and region source each deploy tool uses when several are set,
-// and the warnings that say which one wins and why.
+// The profile, key and region source each deploy tool uses when several are set, and
+// the warnings that name the winner and the reason.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { SharedFiles } from "../plugin/aws/profiles.js";

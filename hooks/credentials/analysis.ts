@@ -1,7 +1,7 @@
-// Everything the credentials check can know without a network call: which source the
-// tool picks and why, the chain of steps, the lint of the shared files, the
-// environment, the region, the expiry that is known locally, and whether an MFA prompt
-// can happen. It reads local files only.
+// The part of the credentials check that needs no network call. It finds the source the
+// tool picks and why, the chain of steps, the lint findings, the environment and region
+// findings, the expiry known locally, and whether an MFA prompt can happen. It reads
+// local files only.
 import { loadSharedFiles } from "../../plugin/aws/profiles.js";
 import type { PreflightContext } from "../../plugin/runner/types.js";
 import { decideProfile, type ProfileDecision } from "../../plugin/tools/profile-precedence.js";

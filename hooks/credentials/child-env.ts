@@ -1,7 +1,7 @@
 // Variables for the wrapped tool, so it uses what the checks resolved instead of
-// resolving (and prompting) again. After an MFA prompt the session keys go there,
-// with the profile variables emptied so that SST v1, SST v2 and the CDK CLI take the
-// environment keys first; they never go into arguments or output.
+// resolving (and prompting) again. After an MFA prompt the session keys go there, and
+// the profile variables are emptied so that SST v1, SST v2 and the CDK CLI take the
+// environment keys first. The keys never go into arguments or output.
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Sourced } from "../../plugin/runner/types.js";
 

@@ -1,5 +1,5 @@
 // When two credential sources are set and the tool picks one, resolves the other one's
-// account too, so the report can say "the profile is account A, the keys account B".
+// account too, so the report can name both: "the profile is account A, the keys account B".
 // Only sources that resolve without a prompt or an outside program are tried, and only
 // when a conflict exists, so a clean setup still costs one STS call.
 import type { AwsCredentialIdentityProvider } from "@smithy/types";

@@ -1,4 +1,4 @@
-// Session expiry from every source that knows it: AWS_CREDENTIAL_EXPIRATION (read by
+// Session expiry from every source that records it: AWS_CREDENTIAL_EXPIRATION (read by
 // the SDK, which still uses expired keys), AWS_SESSION_EXPIRATION (Granted and older
 // aws-vault), the SSO token cache, and the expiration of the resolved credentials.
 // Expired fails; within the margin warns, because a deploy can outlast the session.
@@ -9,7 +9,7 @@ export const DEFAULT_EXPIRY_MARGIN_MINUTES = 15;
 
 export interface Expiry {
   at: Date;
-  /** Where the time comes from, such as "AWS_CREDENTIAL_EXPIRATION". */
+  /** Origin of the time, such as "AWS_CREDENTIAL_EXPIRATION". */
   source: string;
   /** True when the tool renews the credentials by itself before they expire. */
   renewable: boolean;

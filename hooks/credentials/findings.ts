@@ -13,7 +13,7 @@ export interface Finding {
   line?: number;
   /** Profile the finding is about. */
   profile?: string;
-  /** What to do about it: a command, or the line to write. */
+  /** The fix: a command, or the line to write. */
   fix?: string;
 }
 

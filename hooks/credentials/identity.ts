@@ -26,7 +26,7 @@ export async function getCallerIdentity(call: IdentityCall): Promise<CallerIdent
   });
   const account = output.Account ?? "";
   const arn = output.Arn ?? "";
-  // An answer without a valid account or ARN proves nothing, so it must not pass.
+  // A response without a valid account or ARN proves nothing, so it must not pass.
   if (!/^\d{12}$/.test(account) || !/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) {
     const got = `Account ${JSON.stringify(output.Account ?? null)}, Arn ${JSON.stringify(output.Arn ?? null)}`;
     throw new AwsCallError("sts:GetCallerIdentity", "malformed-response", undefined, `sts:GetCallerIdentity returned no valid identity (${got})`, output.$metadata?.httpStatusCode);

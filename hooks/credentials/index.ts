@@ -1,6 +1,6 @@
-// The credentials check: explain offline how the wrapped tool will get credentials and
-// stop a broken setup before any AWS call; online, resolve them link by link with the
-// SDK's providers and confirm the identity with one sts:GetCallerIdentity call.
+// The credentials check. Offline, it explains how the wrapped tool will get credentials
+// and stops a broken setup before any AWS call. Online, it resolves them link by link
+// with the SDK's providers and confirms the identity with one sts:GetCallerIdentity call.
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { AwsCallError } from "../../plugin/aws/call.js";
 import { describeError } from "../../plugin/errors.js";
@@ -137,12 +137,15 @@ function passProfileToTool(context: PreflightContext, analysis: Analysis): void 
 }
 
 function linkFinding(attempt: { kind: string; error: string; timedOut: boolean }, analysis: Analysis): Finding {
-  const sso = /sso/i.test(attempt.error) && analysis.decision.profile;
+  const profile = analysis.decision.profile?.value;
+  let fix = "Fix the setting named in the error, then run again.";
+  if (/sso/i.test(attempt.error) && profile) fix = `Run: aws sso login --profile ${profile}`;
+  else if (attempt.timedOut) fix = "Check the network and the credential source, then run again.";
   return {
     code: attempt.timedOut ? "link-timed-out" : "link-failed",
     severity: "error",
     message: `the ${attempt.kind} credentials of ${analysis.source} failed: ${attempt.error}`,
-    fix: sso ? `Run: aws sso login --profile ${analysis.decision.profile!.value}` : attempt.timedOut ? "Check the network and the credential source, then run again." : "Fix the setting named in the error, then run again.",
+    fix,
   };
 }
 

@@ -1,7 +1,7 @@
-// MFA codes for assume-role steps with mfa_serial. The codes are asked for once per
-// device before any AWS call, on stderr without echo, only when stdin is a terminal
-// and CI is not set; nothing is written to disk. SST v3 sets no MFA token provider,
-// so a chain with mfa_serial cannot work there at all.
+// MFA codes for assume-role steps with mfa_serial. The codes are requested once per
+// device before any AWS call, on stderr without echo, and only when stdin is a terminal
+// and CI is not set. Nothing is written to disk. SST v3 sets no MFA token provider, so a
+// chain with mfa_serial cannot work there at all.
 import type { ToolName } from "../../plugin/config/schema.js";
 import type { ChainPlan } from "./chain/types.js";
 import type { Finding } from "./findings.js";
@@ -30,11 +30,11 @@ export function checkMfaPossible(plan: ChainPlan, context: MfaContext): Finding 
     };
   }
   if (!context.interactive) {
-    const why = context.env.CI ? "CI is set" : "stdin is not a terminal";
+    const reason = context.env.CI ? "CI is set" : "stdin is not a terminal";
     return {
       code: "mfa-not-interactive",
       severity: "error",
-      message: `profile ${first.profile} needs an MFA code for ${first.serial}, but no one can enter it (${why})`,
+      message: `profile ${first.profile} needs an MFA code for ${first.serial}, but no one can enter it (${reason})`,
       profile: first.profile,
       fix: ways,
     };

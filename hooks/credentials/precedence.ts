@@ -1,5 +1,5 @@
-// Turns the tool's choice among several credential sources into findings that say
-// which source wins for this tool and why, what the other deploy tools would pick,
+// Turns the tool's choice among several credential sources into findings that name the
+// source that wins for this tool and the reason, what the other deploy tools would pick,
 // and how to unset one. A profile set next to static keys, an AWS_PROFILE that
 // overrides the stage's or the app's profile, and variables the tool ignores.
 import type { ToolName } from "../../plugin/config/schema.js";
@@ -13,7 +13,7 @@ export interface Conflict {
   winner: { kind: ProfileSource["kind"]; source: string; value: string };
   loser: { kind: ProfileSource["kind"]; source: string; value: string };
   reason: string;
-  /** What each deploy tool would use with the same settings. */
+  /** The source each deploy tool would use with the same settings. */
   byTool: Partial<Record<ToolName, string>>;
   /** Accounts each side resolves to, filled in when both could be resolved. */
   accounts?: { winner?: string; loser?: string };
@@ -83,7 +83,7 @@ function makeConflict(kind: Conflict["kind"], winner: ProfileSource, loser: Prof
   const byTool: Partial<Record<ToolName, string>> = {};
   for (const tool of TOOL_NAMES) {
     const other = decideProfile({ ...input, tool }, stage, stageName);
-    byTool[tool] = other.winner ? (other.winner.kind === "environment-keys" ? "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" : `profile ${other.winner.value} (${other.winner.source})`) : "the default chain";
+    byTool[tool] = describeChoice(other.winner);
   }
   return {
     kind,
@@ -92,6 +92,12 @@ function makeConflict(kind: Conflict["kind"], winner: ProfileSource, loser: Prof
     reason: loser.reason,
     byTool,
   };
+}
+
+function describeChoice(winner: ProfileSource | undefined): string {
+  if (!winner) return "the default chain";
+  if (winner.kind === "environment-keys") return "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+  return `profile ${winner.value} (${winner.source})`;
 }
 
 function otherTools(conflict: Conflict, tool: ToolName): string {

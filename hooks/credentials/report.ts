@@ -12,7 +12,7 @@ import type { LinkAttempt } from "./resolve.js";
 export interface CredentialsData {
   mode: "offline" | "online";
   tool: ToolName;
-  /** Where the credentials come from, such as "profile dev (from AWS_PROFILE)". */
+  /** Origin of the credentials, such as "profile dev (from AWS_PROFILE)". */
   source: string;
   profile: Sourced<string> | null;
   region: Sourced<string> | null;
@@ -89,7 +89,7 @@ export function buildOutcome(input: ReportInput): HookOutcome {
   return { status, summary: summarize(input, status, findings, chainText), details, guidance, data: data as unknown as Record<string, unknown> };
 }
 
-/** Puts the file and line in front of a fix, so the guidance alone says where to edit. */
+/** Puts the file and line in front of a fix, so the guidance alone names the place to edit. */
 function guidanceLine(finding: Finding): string {
   if (!finding.file) return finding.fix!;
   return `${finding.file}${finding.line ? `:${finding.line}` : ""}: ${finding.fix}`;

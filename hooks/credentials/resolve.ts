@@ -32,7 +32,7 @@ export interface LinkAttempt {
   error: string;
   /** False when the error stops the chain, as SSO and MFA errors do. */
   tryNextLink: boolean;
-  /** True when the link did not answer in time, so nothing is known about it. */
+  /** True when the link did not respond in time, so nothing is known about it. */
   timedOut: boolean;
 }
 
@@ -65,7 +65,7 @@ export async function resolveCredentials(options: ResolveOptions): Promise<Resol
   return outcome;
 }
 
-/** The selected link and the configured links after it, which the tool tries when it fails. */
+/** Returns the selected link and the configured links after it, which the tool tries when it fails. */
 function linksToTry(links: readonly ChainLink[]): ChainLink[] {
   const start = links.findIndex((link) => link.state === "selected");
   if (start === -1) return [];

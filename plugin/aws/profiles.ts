@@ -91,7 +91,7 @@ const CREDENTIAL_KEYS = [
   "login_session",
 ];
 
-/** Returns true when a profile holds any setting that produces credentials. */
+/** Returns true when a profile contains any setting that produces credentials. */
 export function profileHasCredentials(settings: ProfileSettings | undefined): boolean {
   if (!settings) return false;
   return CREDENTIAL_KEYS.some((key) => typeof settings[key] === "string");

@@ -66,7 +66,7 @@ function readSecret(question: string, signal: AbortSignal | undefined): Promise<
     };
     const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new Error("prompt aborted"));
     // Raw mode turns Ctrl+C into a character, so send the SIGINT it stands for and wait for
-    // the run to abort; the timer covers a process whose SIGINT handler does not abort it.
+    // the run to abort. The timer covers a process whose SIGINT handler does not abort it.
     const interrupt = () => {
       input.off("data", onData);
       setTimeout(() => finish(new PromptUnavailableError("interrupted")), 1_000).unref();

@@ -1,6 +1,6 @@
-// Which credential source each deploy tool picks when several are set: a profile
-// flag, a config profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, static environment keys,
-// or the stage's profile from the preflight configuration. The rules follow the
+// The credential source each deploy tool picks when several are set: a profile flag,
+// a config profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, static environment keys, or the
+// stage's profile from the preflight configuration. The rules follow the
 // tools' code: sst@2.49.8 project.js and the JS SDK's node chain, SST v3's
 // pkg/project/provider/aws.go with the Go SDK v2, and the CDK CLI's
 // awscli-compatible.ts (SST v1 ships a copy of an older version of it).
@@ -13,7 +13,7 @@ export type ProfileSourceKind = "flag" | "config" | "AWS_PROFILE" | "AWS_DEFAULT
 
 export interface ProfileSource {
   kind: ProfileSourceKind;
-  /** Where it is set, such as "--profile", "cdk.json" or "AWS_PROFILE". */
+  /** Place it is set in, such as "--profile", "cdk.json" or "AWS_PROFILE". */
   source: string;
   /** The profile name; for environment keys, the names of the variables. */
   value: string;
@@ -38,7 +38,7 @@ export interface ProfileDecision {
 
 const ENV_KEYS = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
 
-/** Returns true when the CDK CLI sees static keys: it also reads the AMAZON_ prefixed variables. */
+/** Returns true when the CDK CLI finds static keys, which it also reads from AMAZON_ variables. */
 export function hasCdkEnvKeys(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ACCESS_KEY_ID || env.AMAZON_ACCESS_KEY_ID) && Boolean(env.AWS_SECRET_ACCESS_KEY || env.AMAZON_SECRET_ACCESS_KEY);
 }
@@ -71,8 +71,8 @@ export function decideProfile(input: SettingsInput, stage: StageConfig, stageNam
       break;
     }
   }
-  // The default profile counts only when it holds credentials; one with just a region
-  // makes the SDK move on to the next link. The Go SDK of SST v3 tries web identity first.
+  // The default profile counts only when it contains credentials, because one with just a
+  // region makes the SDK move on to the next link. The Go SDK of SST v3 tries web identity first.
   const goWebIdentity = input.tool === "sst-v3" && Boolean(input.env.AWS_WEB_IDENTITY_TOKEN_FILE);
   if (!decision.winner && !goWebIdentity && profileHasCredentials(mergedProfile(input.files, "default"))) {
     decision.winner = { kind: "default", source: "the default profile", value: "default" };
@@ -90,7 +90,7 @@ export function decideProfile(input: SettingsInput, stage: StageConfig, stageNam
   return decision;
 }
 
-/** The order in which a tool consults the sources; the first one set wins. */
+/** Returns the order in which a tool consults the sources; the first one set wins. */
 function precedence(tool: ToolName, env: NodeJS.ProcessEnv): ProfileSourceKind[] {
   switch (tool) {
     case "sst-v2":
@@ -118,7 +118,9 @@ function hasJsKeys(env: NodeJS.ProcessEnv): boolean {
 function reasonFor(input: SettingsInput, loser: ProfileSource, winner: ProfileSource | undefined): string {
   const { tool, env } = input;
   const name = TOOL_LABELS[tool];
-  const won = !winner ? "nothing wins" : winner.kind === "environment-keys" ? `${ENV_KEYS} win` : `${winner.source} (${winner.value}) wins`;
+  let won = "nothing wins";
+  if (winner?.kind === "environment-keys") won = `${ENV_KEYS} win`;
+  else if (winner) won = `${winner.source} (${winner.value}) wins`;
 
   if (loser.kind === "AWS_DEFAULT_PROFILE" && (tool === "sst-v2")) return `${name} uses the JS SDK, which ignores AWS_DEFAULT_PROFILE`;
   if (loser.kind === "config" && tool === "sst-v3" && env.SST_AWS_NO_PROFILE) return "SST_AWS_NO_PROFILE is set, so SST v3 drops providers.aws.profile";

@@ -1,4 +1,4 @@
-// Which region each deploy tool uses, and which region settings it ignores. SST v2
+// The region each deploy tool uses, and the region settings it ignores. SST v2
 // builds its AWS clients without a profile, so the JS SDK reads AWS_REGION and the
 // region of AWS_PROFILE (or the default profile), never AWS_DEFAULT_REGION, and has
 // no fallback. The CDK CLI (awscli-compatible.ts), SST v1 and the Go SDK of SST v3

@@ -1,9 +1,9 @@
-// Lays out a deploy tool's credential chain offline: which links it tries, in its
-// own order, which one it will use, and the steps of that link. The JS SDK's node
-// chain (SST v2, the CDK CLI without --profile) tries environment keys, the profile,
-// web identity, then container or instance metadata credentials; the Go SDK of SST v3
-// tries web identity before the default profile; --profile makes the CDK CLI and
-// SST v1, and a profile makes SST v3, read that profile only.
+// Lays out a deploy tool's credential chain offline: the links it tries in its own
+// order, the one it will use, and the steps of that link. The JS SDK's node chain (SST
+// v2, the CDK CLI without --profile) tries environment keys, the profile, web identity,
+// then container or instance metadata credentials. The Go SDK of SST v3 tries web
+// identity before the default profile. --profile makes the CDK CLI and SST v1, and a
+// profile makes SST v3, read that profile only.
 import type { ToolName } from "../../../plugin/config/schema.js";
 import { hasCdkEnvKeys, type ProfileDecision } from "../../../plugin/tools/profile-precedence.js";
 import type { Finding } from "../findings.js";

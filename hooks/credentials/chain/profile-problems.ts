@@ -16,7 +16,8 @@ export function explainUnknownProfile(setup: CredentialSetup, name: string, sele
       const intended = intendedProfileName(section, scan.kind);
       if (intended !== name || section.sdkName === name) continue;
       const file = scan.kind === "config" ? files.configPath : files.credentialsPath;
-      const header = scan.kind === "config" ? (name === "default" ? "[default]" : `[profile ${name}]`) : `[${name}]`;
+      let header = `[${name}]`;
+      if (scan.kind === "config" && name !== "default") header = `[profile ${name}]`;
       return {
         code: scan.kind === "config" ? "config-section-header-ignored" : "credentials-section-header-ignored",
         severity: "error",

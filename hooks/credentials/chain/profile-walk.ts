@@ -1,6 +1,6 @@
 // Walks a profile the way the JS SDK's fromIni does (@aws-sdk/credential-provider-ini
-// 3.973, resolveProfileData) and lists the steps it will take, without calling AWS:
-// within a profile, role_arn with exactly one of source_profile or credential_source
+// 3.973, resolveProfileData) and lists the steps it will take, without calling AWS.
+// Within a profile, role_arn with exactly one of source_profile or credential_source
 // comes first, then static keys, web_identity_token_file, credential_process, sso_*
 // and login_session. A source profile with static keys ends the chain even when it
 // has a role_arn itself.
@@ -93,7 +93,7 @@ function resolve(
     if (!credentialSourceOnly || data.role_arn) {
       const step = assumeRoleStep(setup, name, data);
       add(result, step);
-      // The SDK asks for the codes in step order: the innermost role's code first.
+      // The SDK requests the codes in step order: the innermost role's code first.
       if (data.mfa_serial) result.mfa.push({ serial: data.mfa_serial, profile: name });
     }
     return;

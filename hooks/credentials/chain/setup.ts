@@ -16,7 +16,7 @@ export interface Location {
   line?: number;
 }
 
-/** Returns the merged settings of a profile, as the SDK's fromIni sees them. */
+/** Returns the merged settings of a profile, as the SDK's fromIni reads them. */
 export function profileSettings(setup: CredentialSetup, name: string): ProfileSettings | undefined {
   return mergedProfile(setup.files, name);
 }

@@ -8,11 +8,12 @@ export type LinkKind = "environment" | "profile" | "web-identity" | "container" 
 export interface ChainLink {
   kind: LinkKind;
   /**
-   * "selected": the tool uses this link; "not-set": nothing configures it; "skipped": it is
-   * configured but the tool passes over it; "unused": the tool does not try it at all.
+   * "selected" means the tool uses this link, and "not-set" that nothing configures it.
+   * "skipped" means it is configured but the tool passes over it, and "unused" that the
+   * tool does not try it at all.
    */
   state: "selected" | "not-set" | "skipped" | "unused";
-  /** Why the link has this state, such as "AWS_PROFILE is set, so the SDK skips environment keys". */
+  /** Reason for the state, such as "AWS_PROFILE is set, so the SDK skips environment keys". */
   reason: string;
   /** The profile, for profile links. */
   profile?: string;
@@ -35,7 +36,7 @@ export interface SsoTokenState {
   path: string;
   state: "valid" | "expired" | "missing" | "unreadable";
   expiresAt?: string;
-  /** True when the cache holds what the SDK needs to refresh the token by itself. */
+  /** True when the cache contains what the SDK needs to refresh the token by itself. */
   refreshable: boolean;
 }
 
@@ -43,7 +44,7 @@ export interface ChainStep {
   kind: StepKind;
   /** One line for people, such as "assume role arn:aws:iam::111111111111:role/deploy". */
   description: string;
-  /** Profile that holds the settings of this step. */
+  /** Profile that contains the settings of this step. */
   profile?: string;
   /** File and line of the setting that selects this step. */
   file?: string;
@@ -80,7 +81,7 @@ export interface ChainPlan {
   problems: Finding[];
   /** Profiles the selected chain reads, starting with the selected profile. */
   profiles: string[];
-  /** MFA devices the chain asks a code for, in the order the SDK asks. */
+  /** MFA devices the chain needs a code for, in the order the SDK requests them. */
   mfa: Array<{ serial: string; profile: string }>;
 }
 

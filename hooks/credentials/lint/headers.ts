@@ -4,7 +4,7 @@
 import type { FileKind, ScannedSection } from "./scan.js";
 
 export interface HeaderProblem {
-  /** Why the SDK does not read the header as intended. */
+  /** Reason the SDK does not read the header as intended. */
   reason: string;
   /** The header to write instead, brackets included. */
   correct: string;

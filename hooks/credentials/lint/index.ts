@@ -1,6 +1,6 @@
 // Lints the shared config and credentials files (AWS_CONFIG_FILE and
-// AWS_SHARED_CREDENTIALS_FILE, or ~/.aws/config and ~/.aws/credentials): the SDK's
-// own parse decides what exists, a line-aware scan says where. It reads local
+// AWS_SHARED_CREDENTIALS_FILE, or ~/.aws/config and ~/.aws/credentials). The SDK's
+// own parse decides what exists, and a line-aware scan finds the lines. It reads local
 // files only and never throws: a rule that fails becomes a finding.
 import { readFile, stat } from "node:fs/promises";
 import type { SharedFiles } from "../../../plugin/aws/profiles.js";
@@ -77,7 +77,7 @@ export async function scanSharedFiles(env: NodeJS.ProcessEnv, files: SharedFiles
   };
 }
 
-/** Applies every lint rule; `selected` holds the profiles of the chain this run uses. */
+/** Applies every lint rule. `selected` contains the profiles of the chain this run uses. */
 export function lintSetup(setup: CredentialSetup, selected: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   const { files, scans } = setup;

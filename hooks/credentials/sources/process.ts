@@ -1,7 +1,7 @@
 // Runs a profile's credential_process with a timeout and validates its output as the
 // SDK's fromProcess does (@aws-sdk/credential-provider-process 3.972: Version 1,
 // AccessKeyId, SecretAccessKey, optional SessionToken, Expiration and AccountId),
-// but says what is wrong instead of "returned invalid JSON". The SDK itself runs the
+// but names what is wrong instead of "returned invalid JSON". The SDK itself runs the
 // command through a shell with no timeout. Output values are never echoed: a line
 // that is not JSON is shown shortened, with anything that looks like a key masked.
 import type { AwsCredentialIdentity } from "@smithy/types";

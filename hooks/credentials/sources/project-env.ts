@@ -9,7 +9,7 @@ import type { Finding } from "../findings.js";
 const CREDENTIAL_VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=\s*(.*)$/;
 
-/** The .env files SST v2 and v3 load for a stage. */
+/** Returns the .env files SST v2 and v3 load for a stage. */
 export function projectEnvFiles(stage: string | undefined): string[] {
   const names = [".env", ".env.local"];
   if (stage) names.push(`.env.${stage}`, `.env.${stage}.local`);

@@ -9,7 +9,7 @@ export type SessionToolName = "aws-vault" | "granted" | "leapp";
 
 export interface SessionTool {
   name: SessionToolName;
-  /** How the tool was recognised, such as "AWS_VAULT=dev". */
+  /** Evidence the tool was recognised by, such as "AWS_VAULT=dev". */
   evidence: string;
 }
 

@@ -16,7 +16,7 @@ export function ssoTokenPath(env: NodeJS.ProcessEnv, id: string): string {
 
 /**
  * Reads the token cache file. `sessionProfile` is true for sso_session profiles, whose
- * tokens the SDK refreshes through SSO-OIDC when the cache holds a refresh token, a
+ * tokens the SDK refreshes through SSO-OIDC when the cache contains a refresh token, a
  * client ID and secret, and a registration that has not expired.
  */
 export function readSsoToken(env: NodeJS.ProcessEnv, id: string, sessionProfile: boolean, now = Date.now()): SsoTokenState {
