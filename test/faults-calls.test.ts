@@ -67,14 +67,14 @@ const EXPECTED: Partial<Record<FaultKind, AwsFailureKind>> = {
   "gateway-html": "server",
 };
 
-async function callWithFault(state: State, service: string, fault: FaultKind): Promise<{ error: unknown; elapsedMs: number }> {
+async function callWithFault(state: State, service: string, fault: FaultKind, timeoutMs = CALL_TIMEOUT_MS): Promise<{ error: unknown; elapsedMs: number }> {
   const entry = SERVICES[service]!;
   state.faults.configure([{ service, fault }]);
-  const clients = new AwsClients({ requestTimeoutMs: CALL_TIMEOUT_MS, defaultRegion: "us-east-1" });
+  const clients = new AwsClients({ requestTimeoutMs: timeoutMs, defaultRegion: "us-east-1" });
   clients.setCredentials(async () => ({ accessKeyId: "AKIAFAULTTEST0000001", secretAccessKey: "faultTestSecret" }));
   const began = performance.now();
   try {
-    await callAws(entry.action, (abortSignal) => entry.send(clients, abortSignal), { timeoutMs: CALL_TIMEOUT_MS });
+    await callAws(entry.action, (abortSignal) => entry.send(clients, abortSignal), { timeoutMs });
     return { error: undefined, elapsedMs: performance.now() - began };
   } catch (error) {
     return { error, elapsedMs: performance.now() - began };
@@ -100,6 +100,28 @@ for (const service of Object.keys(SERVICES)) {
     });
   }
 }
+
+calls("one throttle is retried", async (state) => {
+  state.faults.configure([{ service: "sts", fault: "throttle", times: 1 }]);
+  const clients = new AwsClients({ requestTimeoutMs: 5_000, defaultRegion: "us-east-1" });
+  clients.setCredentials(async () => ({ accessKeyId: "AKIAFAULTTEST0000001", secretAccessKey: "faultTestSecret" }));
+  try {
+    const output = (await callAws("sts:GetCallerIdentity", (abortSignal) => SERVICES.sts!.send(clients, abortSignal), { timeoutMs: 5_000 })) as { Account?: string };
+    assert.is(output.Account, "123456789012");
+    assert.equal(state.faults.calls.map((call) => call.outcome), ["throttle", "upstream"]);
+  } finally {
+    await clients.destroy();
+  }
+});
+
+calls("no retry past the timeout", async (state) => {
+  // A throttling pause is at least 200 ms, so with a 180 ms timeout the call ends at once.
+  const { error, elapsedMs } = await callWithFault(state, "sts", "throttle", 180);
+  assert.instance(error, AwsCallError);
+  assert.is((error as AwsCallError).kind, "throttled", (error as Error).message);
+  assert.is(state.faults.calls.length, 1, "one attempt only");
+  assert.ok(elapsedMs < 180, `the call took ${Math.round(elapsedMs)} ms`);
+});
 
 calls("sts call passes through to moto", async (state) => {
   const { error } = await callWithFault(state, "sts", "stall");
