@@ -5,7 +5,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -13,6 +13,7 @@ import { startMoto, type MotoServer, type RecordedRequest } from "./harness/moto
 import { makeIsolatedEnv, type EnvVars, type IsolatedEnv } from "./harness/env.js";
 import { createRole, createUser, type SeededUser } from "./harness/seed.js";
 import { REPO_ROOT } from "./harness/sst-app.js";
+import { writeFakeCdk } from "./fixtures/credentials/fake-cdk.js";
 
 const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
 const SERIAL = "arn:aws:iam::111111111111:mfa/alice";
@@ -247,27 +248,3 @@ noTerminal("SST v3 cannot prompt for MFA", async (state) => {
 });
 
 noTerminal.run();
-
-/**
- * Writes node_modules/.bin/cdk: a stand-in that resolves credentials with the SDK's node
- * chain, as SST v2 and the CDK CLI do, and prints who it is. It reports an MFA request
- * instead of reading a code.
- */
-function writeFakeCdk(dir: string): void {
-  const bin = path.join(dir, "node_modules", ".bin");
-  mkdirSync(bin, { recursive: true });
-  const requireFrom = JSON.stringify(path.join(REPO_ROOT, "package.json"));
-  const script = `#!/usr/bin/env node
-const { createRequire } = require("node:module");
-const load = createRequire(${requireFrom});
-const { fromNodeProviderChain } = load("@aws-sdk/credential-providers");
-const { STSClient, GetCallerIdentityCommand } = load("@aws-sdk/client-sts");
-process.stdout.write("tool argv: " + process.argv.slice(2).join(" ") + "\\n");
-const credentials = fromNodeProviderChain({ mfaCodeProvider: async () => { console.log("TOOL ASKED FOR AN MFA CODE"); throw new Error("no prompt here"); } });
-new STSClient({ region: process.env.AWS_REGION || "eu-west-1", credentials, maxAttempts: 1 })
-  .send(new GetCallerIdentityCommand({}))
-  .then((output) => console.log("tool identity: " + output.Arn), (error) => { console.log("tool failed: " + error.message); process.exitCode = 1; });
-`;
-  writeFileSync(path.join(bin, "cdk"), script);
-  chmodSync(path.join(bin, "cdk"), 0o755);
-}

@@ -13,6 +13,7 @@ import { startMoto, type MotoServer, type RecordedRequest } from "./harness/moto
 import { makeIsolatedEnv, type EnvVars } from "./harness/env.js";
 import { createUser, type SeededUser } from "./harness/seed.js";
 import { REPO_ROOT } from "./harness/sst-app.js";
+import { writeFakeCdk } from "./fixtures/credentials/fake-cdk.js";
 
 const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
 const ONLY_CREDENTIALS = { checks: { account: "off", bootstrap: "off", serviceRole: "off", permissions: "off" } };
@@ -34,6 +35,8 @@ interface RunOptions {
   endpoint?: string;
   /** Project marker file: cdk.json by default. */
   marker?: "cdk.json" | "sst.json";
+  /** Runs `sst-preflight ARGS` as a wrapper, with a stand-in cdk, instead of `check --json`. */
+  wrap?: boolean;
 }
 
 interface RunResult {
@@ -60,7 +63,8 @@ async function check(state: State, args: string[], options: RunOptions = {}): Pr
   const isolated = makeIsolatedEnv({ endpoint: options.endpoint ?? state.moto.url, ...(files ? { files } : {}), vars });
   try {
     await state.moto.startRecording();
-    const result = await execa(process.execPath, [CLI, "check", "--json", ...args], {
+    if (options.wrap) writeFakeCdk(project);
+    const result = await execa(process.execPath, [CLI, ...(options.wrap ? args : ["check", "--json", ...args])], {
       cwd: project,
       env: isolated.env,
       extendEnv: false,
@@ -73,6 +77,7 @@ async function check(state: State, args: string[], options: RunOptions = {}): Pr
     const output = `${result.stdout}\n${result.stderr}`;
     for (const secret of [FAKE_SECRET, state.prod.secretAccessKey, state.dev.secretAccessKey]) assert.not.match(output, secret, "a secret access key was printed");
     let report: { checks?: Array<Record<string, any>> } = {};
+    if (options.wrap) return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, requests, credentials: undefined as never };
     try {
       report = JSON.parse(result.stdout);
     } catch {
@@ -164,6 +169,14 @@ online("stage profile is passed to the tool", async (state) => {
   assert.is(result.exitCode, 0, result.stderr);
   assert.match(result.credentials.summary, "user/prod-deployer");
   assert.match(result.stderr, "Profile prod (stage prod in the preflight configuration, passed as AWS_PROFILE) is passed to the wrapped tool.");
+});
+
+online("stage profile reaches the wrapped tool", async (state) => {
+  const files = { credentials: profileOf("prod", state.prod) + profileOf("dev", state.dev), config: "[profile prod]\nregion = eu-west-1\n[profile dev]\nregion = eu-west-1\n" };
+  const result = await check(state, ["cdk", "deploy"], { files, wrap: true, config: { ...ONLY_CREDENTIALS, defaultStage: "prod", stages: { prod: { profile: "prod" } } } });
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stdout, "tool identity: arn:aws:iam::111111111111:user/prod-deployer");
+  assert.match(result.stdout, "tool argv: deploy\n");
 });
 
 online("expired session fails before any call", async (state) => {

@@ -9,7 +9,7 @@ import { hasCdkEnvKeys, type ProfileDecision } from "../../../plugin/tools/profi
 import type { Finding } from "../findings.js";
 import { describeMissingCredentials } from "../sources/github.js";
 import { containerStep, environmentKeysStep, instanceMetadataStep, webIdentityEnvStep, type SourceResult } from "../sources/remote.js";
-import { metadataDisabled } from "./profile-steps.js";
+import { metadataDisabled } from "./credential-source-step.js";
 import { walkProfile } from "./profile-walk.js";
 import type { CredentialSetup } from "./setup.js";
 import type { ChainLink, ChainPlan, LinkKind } from "./types.js";

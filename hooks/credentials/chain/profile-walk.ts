@@ -6,15 +6,9 @@
 // has a role_arn itself.
 import type { ProfileSettings } from "../../../plugin/aws/profiles.js";
 import { uniqueFindings, type Finding } from "../findings.js";
-import {
-  assumeRoleStep,
-  credentialSourceStep,
-  processStep,
-  ssoStep,
-  staticKeysStep,
-  webIdentityStep,
-  type StepResult,
-} from "./profile-steps.js";
+import { credentialSourceStep } from "./credential-source-step.js";
+import { assumeRoleStep, processStep, staticKeysStep, webIdentityStep, type StepResult } from "./profile-steps.js";
+import { ssoStep } from "./sso-step.js";
 import { explainProfileWithoutCredentials, explainUnknownProfile } from "./profile-problems.js";
 import { locateKey, profileSettings, type CredentialSetup } from "./setup.js";
 import type { ChainStep } from "./types.js";
