@@ -63,25 +63,6 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Runs each named command `runs` times, alternating between them, after one warm-up round. */
-export async function alternate(commands: Record<string, Command>, runs: number): Promise<Record<string, Sample[]>> {
-  const samples: Record<string, Sample[]> = {};
-  for (const [name, command] of Object.entries(commands)) {
-    samples[name] = [];
-    // One warm-up run reads every module from disk into the page cache, so the measured
-    // runs of all commands start equally warm.
-    await runTimed(command);
-  }
-  for (let round = 0; round < runs; round++) {
-    for (const [name, command] of Object.entries(commands)) {
-      const sample = await runTimed(command);
-      if (sample.exitCode !== 0) throw new Error(`${name} exited with ${sample.exitCode}: ${command.file} ${command.args.join(" ")}`);
-      samples[name]!.push(sample);
-    }
-  }
-  return samples;
-}
-
 export interface Summary {
   wallMs: number;
   peakMiB: number | undefined;

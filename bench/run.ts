@@ -19,6 +19,7 @@ import { startMoto } from "../test/harness/moto.js";
 import { REPO_ROOT } from "../test/harness/sst-app.js";
 import { measureInstallSize, npmIsBusy, type InstallSize } from "./install-size.js";
 import { hasGnuTime, median, runTimed, summarize, timeToFirstByte, type Command, type Sample } from "./measure.js";
+import { formatResults } from "./report.js";
 import { countRequests, subtractCounts, type RequestCount } from "./requests.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -138,43 +139,6 @@ function machineFacts() {
   }
   const load = os.loadavg()[0]?.toFixed(2);
   return { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, node: process.version, moto, loadAverageAtEnd: load };
-}
-
-function formatResults(results: {
-  plain: ReturnType<typeof summarize>;
-  check: ReturnType<typeof summarize>;
-  wrapperFirstByteMs: number;
-  wrapperOverCheckMs: number;
-  multi: ReturnType<typeof summarize>;
-  requests: Awaited<ReturnType<typeof requestsPerCheck>>;
-  multiRequests: number;
-  install: InstallSize | string;
-  compare?: ReturnType<typeof summarize> & { cli: string };
-}): string {
-  const ms = (value: number) => `${Math.round(value)} ms`;
-  const mib = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(1)} MiB`);
-  const lines = [
-    "| measurement | result | target |",
-    "|---|---|---|",
-    `| plain SDK script (GetCallerIdentity) | ${ms(results.plain.wallMs)}, ${mib(results.plain.peakMiB)} | baseline |`,
-    `| check --json, every check on | ${ms(results.check.wallMs)} (${(results.check.wallMs / results.plain.wallMs).toFixed(2)}x), ${mib(results.check.peakMiB)} | <= 1.5x, <= 100 MiB |`,
-    `| first byte of the wrapped cdk | ${ms(results.wrapperFirstByteMs)} (median of each run minus the check before it: ${ms(results.wrapperOverCheckMs)}) | <= check + 50 ms |`,
-    `| 10 stages x 3 regions, one run | ${ms(results.multi.wallMs)} (${(results.multi.wallMs / results.check.wallMs).toFixed(2)}x one target), ${mib(results.multi.peakMiB)}, ${results.multiRequests} requests | <= 2x one target |`,
-  ];
-  if (results.compare) {
-    lines.push(`| check --json with ${results.compare.cli} | ${ms(results.compare.wallMs)} (${(results.compare.wallMs / results.plain.wallMs).toFixed(2)}x), ${mib(results.compare.peakMiB)} | comparison |`);
-  }
-  for (const [id, count] of Object.entries(results.requests.perCheck)) {
-    lines.push(`| AWS requests: ${id} | ${count.total} (${Object.entries(count.byAction).map(([action, n]) => `${action} ${n}`).join(", ") || "none"}) | one per check and target where the API allows |`);
-  }
-  lines.push(`| AWS requests: all checks | ${results.requests.all.total} | |`);
-  const install = results.install;
-  lines.push(
-    typeof install === "string"
-      ? `| install size | ${install} | report |`
-      : `| install size | tarball ${install.tarballKiB.toFixed(0)} KiB (${install.files} files); installed ${install.installedMiB.toFixed(1)} MiB in ${install.installedFiles} files and ${install.packages} packages (${install.onDiskMiB.toFixed(1)} MiB on disk) | report, keep small |`,
-  );
-  return lines.join("\n");
 }
 
 await main();
