@@ -1,5 +1,5 @@
-// Measures one command: wall time and peak memory (maximum resident set size from
-// GNU time's %M), or the time until the first byte on stdout; and medians of samples.
+// Measures one command: its wall time and peak memory (the maximum resident set size
+// from GNU time's %M), or the time until its first byte on stdout. Also takes medians.
 
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
