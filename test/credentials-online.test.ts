@@ -179,6 +179,16 @@ online("stage profile reaches the wrapped tool", async (state) => {
   assert.match(result.stdout, "tool argv: deploy\n");
 });
 
+online("own --profile is passed to the tool", async (state) => {
+  const files = { credentials: profileOf("prod", state.prod), config: "[profile prod]\nregion = eu-west-1\n" };
+  const result = await check(state, ["--profile", "prod", "cdk", "deploy"], { files, wrap: true });
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stdout, "tool argv: deploy --profile prod\n");
+  assert.match(result.stdout, "tool identity: arn:aws:iam::111111111111:user/prod-deployer");
+  const inToolArgs = await check(state, ["cdk", "deploy", "--profile", "prod"], { files, wrap: true });
+  assert.match(inToolArgs.stdout, "tool argv: deploy --profile prod\n");
+});
+
 online("expired session fails before any call", async (state) => {
   const expired = new Date(Date.now() - 10 * 60_000).toISOString();
   const result = await check(state, [], {

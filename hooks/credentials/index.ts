@@ -125,11 +125,22 @@ async function checkOnline(context: PreflightContext, analysis: Analysis, report
   return report({ ...base, findings, identity: { account: context.identity.account, arn: context.identity.arn } });
 }
 
-/** Passes a profile the tool would not pick by itself (the stage's profile) to the wrapped tool. */
+/**
+ * Passes the checked profile to the wrapped tool when the tool would not pick it by itself:
+ * the stage's profile, or a --profile given to sst-preflight but not to the tool.
+ */
 function passProfileToTool(context: PreflightContext, analysis: Analysis): void {
   const { decision } = analysis;
-  if (decision.passedAs !== "AWS_PROFILE" || !decision.profile) return;
+  if (!decision.profile) return;
   const name = decision.profile.value;
+  const ownFlag = decision.winner?.kind === "flag" && context.tool.name !== "sst-v3" && !toolArgsSelectProfile(context.toolArgs);
+  // After an MFA prompt the session keys reach the tool instead, and --profile would make it ask again.
+  if (ownFlag && !context.flags.checkOnly && analysis.plan.mfa.length === 0) {
+    context.changes.args.push("--profile", name);
+    context.changes.notes.push(`--profile ${name} is passed on to the wrapped tool, which would otherwise not use it.`);
+    return;
+  }
+  if (decision.passedAs !== "AWS_PROFILE") return;
   context.childEnv = { ...context.childEnv, AWS_PROFILE: name };
   // Inside sst.config.ts, SST v2 reads the profile from the config that config() returns.
   if (context.appConfig && context.tool.name === "sst-v2") context.changes.sstConfig.profile = name;
