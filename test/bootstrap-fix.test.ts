@@ -1,6 +1,7 @@
 // The bootstrap fix: consent (--fix, bootstrap.fix, a question on a real pseudo-terminal),
 // the exact `cdk bootstrap` command with credentials in its environment only, and the real
 // CDK CLI bootstrapping a region of moto before the check passes. CLI cases need `npm run build`.
+import { parseReport } from "./harness/report-schema.js";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -130,7 +131,7 @@ fix("real CDK CLI bootstraps moto, then the check passes", async (state) => {
   try {
     const result = await execa(process.execPath, [CLI, "check", "--fix", "--json"], { cwd: dir, env: isolated.env, extendEnv: false, reject: false, stdin: "ignore", timeout: 120_000 });
     assert.is(result.exitCode, 0, result.stderr);
-    const report = JSON.parse(result.stdout) as { checks: Array<Record<string, any>> };
+    const report = parseReport(result.stdout) as { checks: Array<Record<string, any>> };
     const bootstrap = report.checks.find((check) => check.id === "bootstrap")!;
     assert.is(bootstrap.status, "pass", bootstrap.summary);
     assert.match(bootstrap.summary, "aws://111111111111/eu-west-1: bootstrapped at version 34");

@@ -9,6 +9,7 @@ import { execa } from "execa";
 import { startMoto, type MotoServer } from "./harness/moto.js";
 import { makeIsolatedEnv, type EnvVars } from "./harness/env.js";
 import { REPO_ROOT } from "./harness/sst-app.js";
+import { parseReport } from "./harness/report-schema.js";
 
 const CLI = path.join(REPO_ROOT, "dist", "plugin", "cli", "main.js");
 const SECRET = "cliFakeSecretKeyNeverPrinted000000000000";
@@ -77,7 +78,7 @@ cli("wrong account for the stage fails", async (state) => {
 cli("json report carries identity and results", async (state) => {
   const result = await check(state, ["--stage", "prod", "--json"], { config: PROD_ONLY });
   assert.is(result.exitCode, 1);
-  const report = JSON.parse(result.stdout) as Record<string, any>;
+  const report = parseReport(result.stdout);
   assert.is(report.version, 1);
   assert.is(report.status, "fail");
   assert.is(report.blocked, true);

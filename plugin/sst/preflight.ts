@@ -3,6 +3,7 @@
 // a failed check ends the process before SST reaches CloudFormation.
 import { DEFAULT_COMMANDS, type PreflightConfig } from "../config/schema.js";
 import { isPreflightError } from "../errors.js";
+import { loadConfig } from "../config/load.js";
 import { runSession } from "../runner/session.js";
 import { defaultHooks } from "../../hooks/index.js";
 import type { FailOn } from "../runner/run-hooks.js";
@@ -37,7 +38,7 @@ export function preflight<Input, Output>(
     const argv = (input ?? {}) as SstInput;
     const command = Array.isArray(argv._) && typeof argv._[0] === "string" ? argv._[0] : undefined;
     const { failOn, ...config } = options ?? {};
-    const commands = config.commands ?? DEFAULT_COMMANDS;
+    const commands = config.commands ?? (await commandsFromFile()) ?? DEFAULT_COMMANDS;
     if (!command || !commands.includes(command)) return printConfig(app);
     if (process.env.PREFLIGHT_SKIP === "1") {
       process.stderr.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
@@ -50,6 +51,15 @@ export function preflight<Input, Output>(
     const changes = await store[RUN_KEY];
     return printConfig(applyChanges(app, changes));
   };
+}
+
+/** Reads `commands` from preflight.config.* or package.json; an invalid file is reported by the run itself. */
+async function commandsFromFile(): Promise<string[] | undefined> {
+  try {
+    return (await loadConfig(process.cwd())).config.commands;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

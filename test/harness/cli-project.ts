@@ -1,6 +1,7 @@
 // Temporary CDK projects and runs of the built CLI in them, for the fault, signal,
 // secret and benchmark runs. The CLI must be built first (`npm run build`).
 
+import { assertReportMatchesSchema } from "./report-schema.js";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -75,9 +76,13 @@ export interface JsonCheck {
 
 /** Parses the --json report, with the output in the error when it is not JSON. */
 export function parseReport(run: CliRun): { status: string; checks: JsonCheck[] } & Record<string, unknown> {
+  let report: { status: string; checks: JsonCheck[] };
   try {
-    return JSON.parse(run.stdout) as { status: string; checks: JsonCheck[] };
+    report = JSON.parse(run.stdout) as { status: string; checks: JsonCheck[] };
   } catch {
     throw new Error(`--json printed no JSON document (exit code ${run.exitCode}).\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
   }
+  // Every report a test reads must also match the published schema.
+  assertReportMatchesSchema(report);
+  return report;
 }

@@ -3,7 +3,7 @@
 // then run the project's tool with the arguments the checks added.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { PreflightError } from "../../errors.js";
+import { PreflightError, usageError } from "../../errors.js";
 import { runTool } from "../../tools/spawn.js";
 import { readToolOption, type CliOptions } from "../args.js";
 import { runChecks, type CheckInput } from "./check.js";
@@ -24,6 +24,12 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
   // Starts loading the process library now, so it is ready when the checks pass and
   // does not delay the tool's start. A load failure shows up where it is used.
   import("execa").catch(() => undefined);
+  if (input.options.offline) {
+    // Offline, the account and the other AWS checks cannot run, so nothing would guard the deploy.
+    throw usageError("--offline cannot guard a deploy, because it skips every check that calls AWS", [
+      "Use sst-preflight check --offline to explain the credential chain, then run the deploy without it.",
+    ]);
+  }
   const isCdk = input.command === "cdk";
   const toolCommand = isCdk ? firstPositional(input.toolArgs) ?? "" : input.command;
   const options = withToolFlags(input.options, input.toolArgs, isCdk);
@@ -37,6 +43,10 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
     // The app's config() runs the checks inside SST with the inline options, which
     // this process cannot see; checking here too would run every check twice.
     if (input.options.verbose) input.write("sst-preflight: sst.config.ts calls preflight(); the checks run inside sst\n");
+    // SST rejects flags it does not know, so --yes reaches the checks inside it this way.
+    if (options.yes && options.stage) {
+      return runTool("sst", [input.command, ...input.toolArgs], { cwd: input.cwd, env: input.env, extraEnv: { PREFLIGHT_CONFIRM_STAGE: options.stage } });
+    }
   } else {
     if (!isCdk && isSstV2Config(input.cwd)) {
       const app = await readSstAppConfig(input.cwd, { command: input.command, ...pick(options) });
@@ -106,7 +116,7 @@ function withToolFlags(options: CliOptions, toolArgs: string[], isCdk: boolean):
   const merged: CliOptions = { ...options };
   const stage = isCdk ? readContextStage(toolArgs) : readToolOption(toolArgs, ["--stage"]);
   const profile = readToolOption(toolArgs, ["--profile"]);
-  const region = isCdk ? undefined : readToolOption(toolArgs, ["--region"]);
+  const region = readToolOption(toolArgs, ["--region"]);
   if (!merged.stage && stage) {
     merged.stage = stage;
     if (isCdk) merged.stageSource = "cdk --context stage=...";
@@ -122,8 +132,24 @@ function readContextStage(args: string[]): string | undefined {
   return match?.[1];
 }
 
-function firstPositional(args: string[]): string | undefined {
-  return args.find((arg) => !arg.startsWith("-"));
+// Global options of the CDK CLI (aws-cdk 2.1149.0, lib/cli/cli-config.js) that take a
+// value, so that the value is not read as the command.
+const CDK_VALUE_OPTIONS = new Set([
+  "-a", "--app", "--build", "-c", "--context", "-p", "--plugin", "--profile", "--region", "--proxy",
+  "--ca-bundle-path", "-r", "--role-arn", "-o", "--output", "--unstable", "--telemetry-file",
+]);
+
+/** Returns the CDK command in `args`, such as "deploy" in `-c stage=prod deploy`. */
+export function firstPositional(args: string[]): string | undefined {
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (CDK_VALUE_OPTIONS.has(arg)) {
+      index++;
+      continue;
+    }
+    if (!arg.startsWith("-")) return arg;
+  }
+  return undefined;
 }
 
 function readSstJson(cwd: string): { stage?: string; region?: string; origin: string } | undefined {
