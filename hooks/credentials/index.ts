@@ -46,11 +46,15 @@ async function checkOnline(context: PreflightContext, analysis: Analysis, report
 
   const codes = new MfaCodes((question, options) => context.prompt(question, options));
   if (plan.mfa.length > 0) {
+    // The time a person takes to type the code does not count against the run's budget.
+    const resumeBudget = context.pauseBudget?.() ?? (() => {});
     try {
       await codes.collect(plan);
     } catch (error) {
       if (context.signal.aborted) throw error;
       return report({ findings: [{ code: "mfa-code-missing", severity: "error", message: `no MFA code was entered: ${describeError(error)}`, fix: "Run again and enter the current code of the MFA device." }] });
+    } finally {
+      resumeBudget();
     }
   }
 
