@@ -8,7 +8,7 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
-import { callAws } from "../../plugin/aws/call.js";
+import { AwsCallError, callAws } from "../../plugin/aws/call.js";
 import type { PreflightContext } from "../../plugin/runner/types.js";
 import { parsePolicyDocument, type Statement } from "./policy-document.js";
 
@@ -40,7 +40,7 @@ function send<Output>(context: PreflightContext, action: string, call: (iam: Iam
 export async function getRole(context: PreflightContext, roleName: string): Promise<RoleFacts> {
   const output = await send(context, "iam:GetRole", (iam, abortSignal) => iam.send(new GetRoleCommand({ RoleName: roleName }), { abortSignal }));
   const role = output.Role;
-  if (!role?.Arn) throw new Error(`iam:GetRole returned no role for ${roleName}`);
+  if (!role?.Arn) throw new AwsCallError("iam:GetRole", "malformed-response", undefined, `iam:GetRole returned no role for ${roleName}`, undefined);
   return {
     arn: role.Arn,
     trustPolicy: role.AssumeRolePolicyDocument ?? "",
