@@ -107,6 +107,10 @@ async function check(
       hooks: defaultHooks(),
     });
     if (result.blocked) stop(`sst-preflight stopped \`sst ${command}\` before it deployed anything.`, 1);
+    // SST resolves credentials after config() returns. Session keys from an MFA prompt go
+    // into its environment, so it uses them (it drops its profile when both keys are set)
+    // instead of asking for a code again. Only the environment carries them.
+    if (result.context.childEnv) Object.assign(process.env, result.context.childEnv);
     return result.context.changes.sstConfig;
   } catch (error) {
     if (isPreflightError(error)) {
