@@ -1,5 +1,6 @@
 // `sst-preflight check --all-stages` and `--stage a,b`: many stages in one run, their
 // reports in stage order, one JSON document, and the exit code of the worst stage.
+import { parseReport } from "./harness/report-schema.js";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { makeCdkProject, runCli, type TempProject } from "./harness/cli-project.js";
@@ -47,7 +48,7 @@ stages("all stages in one JSON document", async (state) => {
   const actions = (await state.moto.recording()).map((request) => request.action);
   assert.is(actions.filter((action) => action === "GetCallerIdentity").length, 1, "stages with the same credentials share one identity call");
   assert.is(actions.filter((action) => action === "DescribeStacks").length, 1, "stages in one environment share one toolkit stack read");
-  const document = JSON.parse(run.stdout) as { blocked: boolean; status: string; stages: Array<{ stage: { value: string }; blocked: boolean }> };
+  const document = parseReport(run.stdout) as { blocked: boolean; status: string; stages: Array<{ stage: { value: string }; blocked: boolean }> };
   assert.equal(
     document.stages.map((report) => report.stage.value),
     [...STAGES, "prod"],
@@ -68,7 +69,7 @@ stages("human reports keep stage order", async (state) => {
 stages("comma list checks those stages", async (state) => {
   const run = await runCli(["check", "--stage", "beta,alpha", "--json"], { cwd: state.project.dir, env: state.isolated.env });
   assert.is(run.exitCode, 0, run.stderr);
-  const document = JSON.parse(run.stdout) as { stages: Array<{ stage: { value: string } }> };
+  const document = parseReport(run.stdout) as { stages: Array<{ stage: { value: string } }> };
   assert.equal(document.stages.map((report) => report.stage.value), ["beta", "alpha"]);
 });
 

@@ -1,6 +1,7 @@
 // The credentials check through the built CLI against moto: every credential source,
 // expiry, conflicts between sources with the accounts they resolve to, and the real
 // error of each link. Other checks are turned off so the recorded calls are ours.
+import { parseReport } from "./harness/report-schema.js";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -78,11 +79,8 @@ async function check(state: State, args: string[], options: RunOptions = {}): Pr
     for (const secret of [FAKE_SECRET, state.prod.secretAccessKey, state.dev.secretAccessKey]) assert.not.match(output, secret, "a secret access key was printed");
     let report: { checks?: Array<Record<string, any>> } = {};
     if (options.wrap) return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, requests, credentials: undefined as never };
-    try {
-      report = JSON.parse(result.stdout);
-    } catch {
-      assert.unreachable(`stdout is not JSON (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
-    }
+    // parseReport also fails the test when stdout does not match the published schema.
+    report = parseReport(result.stdout, `--json report (exit ${result.exitCode}, stderr: ${result.stderr.slice(0, 300)})`);
     const credentials = report.checks!.find((entry) => entry.id === "credentials") as RunResult["credentials"];
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, requests, credentials };
   } finally {
