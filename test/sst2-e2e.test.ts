@@ -60,7 +60,7 @@ async function run(state: State, command: string, args: string[]) {
 }
 
 const sstBinary = (state: State) => path.join(state.app.dir, "node_modules", ".bin", "sst");
-const cloudFormationCalls = (requests: Array<{ service?: string }>) => requests.filter((request) => request.service === "cloudformation");
+const cloudFormationCalls = (requests: Array<{ service?: string; action?: string }>) => requests.filter((request) => request.service === "cloudformation");
 
 e2e("wrong account stops sst deploy before CloudFormation", async (state) => {
   const result = await run(state, sstBinary(state), ["deploy", "--stage", "dev"]);
@@ -136,6 +136,18 @@ e2e("wrapper runs sst after the checks pass", async (state) => {
   assert.match(result.stderr, "✔ account");
   assert.ok(cloudFormationCalls(result.requests).length > 0, `sst should have run:\n${result.output}`);
   assert.not.match(result.output, state.secret);
+});
+
+e2e("check reads the options of preflight() in sst.config.ts", async (state) => {
+  const result = await run(state, process.execPath, [CLI, "check", "--stage", "dev", "--json"]);
+  assert.is(result.exitCode, 1, result.output);
+  const report = JSON.parse(result.stdout) as { config: string; region: { value: string; source: string }; checks: Array<{ id: string; status: string; summary: string }> };
+  assert.is(report.config, "sst.config.ts");
+  assert.equal(report.region, { value: "eu-west-1", source: "sst.config.ts" });
+  const account = report.checks.find((check) => check.id === "account");
+  assert.is(account?.status, "fail");
+  assert.match(account?.summary ?? "", "expected 222222222222");
+  assert.is(cloudFormationCalls(result.requests).filter((request) => /Create|Update|Delete|Execute/.test(request.action ?? "")).length, 0);
 });
 
 e2e.run();

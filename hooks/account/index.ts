@@ -1,13 +1,14 @@
 // The account check: the identity's account and the target region must be among
 // those the configuration allows for the stage.
-import type { Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
-import { confirmProtectedChange, rejectDevSession } from "./protected.js";
+import type { CheckResult, Hook, HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
+import { confirmProtectedChange, isProtected, rejectDevSession } from "./protected.js";
 
 export const accountHook: Hook = {
   id: "account",
   title: "account",
   needs: ["credentials"],
   skipReason: (context) => (context.offline ? "offline: the account is known only after an AWS call" : undefined),
+  whenNeedsUnmet: (context, credentials) => guardWithoutIdentity(context, credentials),
   run: async (context) => {
     // A protected stage rejects dev sessions outright, and its deploys are confirmed
     // only after the account is known to be right.
@@ -18,6 +19,31 @@ export const accountHook: Hook = {
     return confirmProtectedChange(context, outcome);
   },
 };
+
+/**
+ * Returns the outcome when no identity could be established. A stage bound to accounts
+ * or regions, or a protected one, fails: otherwise a slow or unreachable STS would let
+ * a deploy go on unverified. Other stages are skipped as usual.
+ */
+export function guardWithoutIdentity(context: PreflightContext, credentials: CheckResult): HookOutcome {
+  const stage = context.stage?.value;
+  const stageLabel = stage ? `stage "${stage}"` : "this run";
+  const bound = Boolean(context.stageConfig.accounts || context.stageConfig.regions);
+  const guarded = bound || isProtected(context);
+  if (context.offline || credentials.status === "fail" || !guarded) {
+    return { status: "skip", summary: `skipped because the ${credentials.title} check did not pass` };
+  }
+  const what = [bound ? "bound to accounts or regions" : "", isProtected(context) ? "protected" : ""].filter(Boolean).join(" and ");
+  return {
+    status: "fail",
+    summary: `${stageLabel} is ${what}, but the identity could not be verified (credentials: ${credentials.status})`,
+    details: [`credentials check: ${credentials.summary}`],
+    guidance: [
+      "Fix what the credentials check reports (network, endpoint, timeout), then run again.",
+      "sst-preflight does not let a deploy to a guarded stage go on without knowing its account.",
+    ],
+  };
+}
 
 export function checkAccount(context: PreflightContext): HookOutcome {
   const identity = context.identity;

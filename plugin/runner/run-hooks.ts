@@ -49,7 +49,12 @@ async function runOne(
   for (const id of hook.needs ?? []) {
     const needed = await resultOf(id);
     if (needed && !PASSING.has(needed.status)) {
-      return finish({ status: "skip", summary: `skipped because the ${needed.title} check did not pass` });
+      if (!hook.whenNeedsUnmet) return finish({ status: "skip", summary: `skipped because the ${needed.title} check did not pass` });
+      try {
+        return finish(await raceWithSignal(Promise.resolve(hook.whenNeedsUnmet(context, needed)), context.signal));
+      } catch (error) {
+        return finish(crashed(error));
+      }
     }
   }
 

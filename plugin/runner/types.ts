@@ -136,6 +136,11 @@ export interface Hook {
   title: string;
   /** Hooks whose outcome this hook needs; it waits for them and is skipped when one of them did not pass. */
   needs?: HookId[];
+  /**
+   * Decides the outcome when a needed hook did not pass; without it the hook is skipped.
+   * A guard uses it so that an unverified identity cannot slip past it.
+   */
+  whenNeedsUnmet?(context: PreflightContext, unmet: CheckResult): HookOutcome | Promise<HookOutcome>;
   /** Returns a reason to skip the hook for this context, or undefined to run it. */
   skipReason?(context: PreflightContext): string | undefined;
   run(context: PreflightContext): Promise<HookOutcome>;

@@ -23,6 +23,16 @@ interface SstInput {
 }
 
 const RUN_KEY = Symbol.for("sst-preflight.sst-run");
+/**
+ * Set by the CLI while it evaluates sst.config.ts itself: preflight() then only records
+ * its options and the app config, and runs no check.
+ */
+export const CAPTURE_KEY = Symbol.for("sst-preflight.capture");
+
+export interface CapturedOptions {
+  options?: PreflightOptions;
+  app?: unknown;
+}
 
 /**
  * Wraps an SST v2 app's config() so the checks run before SST deploys. Returns a
@@ -35,6 +45,12 @@ export function preflight<Input, Output>(
 ): (input: Input) => Promise<Output> {
   return async (input: Input) => {
     const app = await appConfig(input);
+    const capture = (globalThis as unknown as Record<symbol, CapturedOptions | undefined>)[CAPTURE_KEY];
+    if (capture) {
+      capture.options = options ?? {};
+      capture.app = app;
+      return app;
+    }
     const argv = (input ?? {}) as SstInput;
     const command = Array.isArray(argv._) && typeof argv._[0] === "string" ? argv._[0] : undefined;
     const { failOn, ...config } = options ?? {};

@@ -3,6 +3,7 @@ import { defaultHooks } from "../../../hooks/index.js";
 import { runSession, type SessionResult } from "../../runner/session.js";
 import type { AwsCallCache } from "../../aws/call-cache.js";
 import type { CliOptions } from "../args.js";
+import { readSstV2Project } from "../../tools/sst-app-config.js";
 import { checkStages, stagesToCheck } from "./check-stages.js";
 
 export interface CheckInput {
@@ -23,8 +24,30 @@ export interface CheckInput {
   callCache?: AwsCallCache;
 }
 
-export function runChecks(input: CheckInput): Promise<SessionResult> {
+export async function runChecks(input: CheckInput): Promise<SessionResult> {
   const { options } = input;
+  let { project, appConfig } = input;
+  let inlineConfig: Record<string, unknown> | undefined;
+  let failOn = options.failOn;
+  if (!appConfig && input.checkOnly) {
+    // In an SST v2 app the stage settings may sit in preflight() in sst.config.ts, so
+    // `check` reads config() as SST would, and with it the inline options.
+    const sst = await readSstV2Project(input.cwd, {
+      command: input.command,
+      ...(options.stage ? { stage: options.stage } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.region ? { region: options.region } : {}),
+    });
+    if (sst) {
+      project = sst.project;
+      appConfig = sst.appConfig;
+      if (sst.inlineOptions) {
+        const { failOn: inlineFailOn, ...rest } = sst.inlineOptions;
+        inlineConfig = rest;
+        if (!failOn && (inlineFailOn === "fail" || inlineFailOn === "unknown" || inlineFailOn === "warn")) failOn = inlineFailOn;
+      }
+    }
+  }
   return runSession({
     cwd: input.cwd,
     env: input.env,
@@ -37,7 +60,7 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
       ...(options.region ? { region: options.region } : {}),
       ...(options.tool ? { tool: options.tool } : {}),
       ...(options.config ? { config: options.config } : {}),
-      ...(options.failOn ? { failOn: options.failOn } : {}),
+      ...(failOn ? { failOn } : {}),
       json: options.json === true,
       verbose: options.verbose === true,
       quiet: options.quiet === true,
@@ -48,8 +71,9 @@ export function runChecks(input: CheckInput): Promise<SessionResult> {
       ...(options.roleArn ? { roleArn: options.roleArn } : {}),
       ...(input.checkOnly ? { checkOnly: true } : {}),
     },
-    ...(input.project ? { project: input.project } : {}),
-    ...(input.appConfig ? { appConfig: input.appConfig } : {}),
+    ...(project ? { project } : {}),
+    ...(appConfig ? { appConfig } : {}),
+    ...(inlineConfig ? { inlineConfig } : {}),
     hooks: defaultHooks(),
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.writeHuman ? { writeHuman: input.writeHuman } : {}),

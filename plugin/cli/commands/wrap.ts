@@ -7,7 +7,7 @@ import { PreflightError, usageError } from "../../errors.js";
 import { runTool } from "../../tools/spawn.js";
 import { readToolOption, type CliOptions } from "../args.js";
 import { runChecks, type CheckInput } from "./check.js";
-import { readSstAppConfig } from "../../tools/sst-app-config.js";
+import { isSstV2Config, readSstAppConfig, usesPreflightInSstConfig } from "../../tools/sst-app-config.js";
 
 export interface WrapInput {
   cwd: string;
@@ -82,29 +82,12 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
   return runTool(isCdk ? "cdk" : "sst", args, { cwd: input.cwd, env: input.env });
 }
 
-/** Returns whether the project has an SST v2 sst.config.ts (one without `$config`, which is SST v3). */
-function isSstV2Config(cwd: string): boolean {
-  const file = path.join(cwd, "sst.config.ts");
-  return existsSync(file) && !/\$config\s*\(/.test(readFileSync(file, "utf8"));
-}
-
 function pick(values: { stage?: string | undefined; profile?: string | undefined; region?: string | undefined }): { stage?: string; profile?: string; region?: string } {
   return {
     ...(values.stage ? { stage: values.stage } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
     ...(values.region ? { region: values.region } : {}),
   };
-}
-
-/** Returns whether an SST v2 app registers the checks in its sst.config.ts. */
-function usesPreflightInSstConfig(cwd: string): boolean {
-  for (const name of ["sst.config.ts", "sst.config.mjs", "sst.config.js"]) {
-    const file = path.join(cwd, name);
-    if (!existsSync(file)) continue;
-    const source = readFileSync(file, "utf8");
-    return /from\s+["']sst-preflight["']/.test(source) && /\bpreflight\s*\(/.test(source);
-  }
-  return false;
 }
 
 function childEnv(context: { childEnv?: Record<string, string> }): { extraEnv?: Record<string, string> } {
