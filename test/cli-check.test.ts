@@ -3,6 +3,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -32,6 +33,8 @@ cli.after(async (state) => {
 
 interface RunOptions {
   config?: unknown;
+  /** Endpoint instead of moto, such as a loopback port where nothing listens. */
+  endpoint?: string;
   files?: { config?: string; credentials?: string };
   vars?: EnvVars;
 }
@@ -43,7 +46,7 @@ async function check(state: State, args: string[], options: RunOptions = {}) {
     writeFileSync(path.join(project, "preflight.config.json"), typeof options.config === "string" ? options.config : JSON.stringify(options.config));
   }
   const isolated = makeIsolatedEnv({
-    endpoint: state.moto.url,
+    endpoint: options.endpoint ?? state.moto.url,
     ...(options.files ? { files: options.files } : {}),
     vars: { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET, AWS_REGION: "eu-west-1", ...options.vars },
   });
@@ -157,6 +160,36 @@ cli("unknown configuration field is named", async (state) => {
   const result = await check(state, [], { config: { stage: { prod: {} } } });
   assert.is(result.exitCode, 2, result.stderr);
   assert.match(result.stderr, 'unknown field "stage"');
+});
+
+/** Returns a loopback URL on which nothing listens. */
+async function closedEndpoint(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+cli("unverified identity fails a bound stage", async (state) => {
+  const result = await check(state, ["--stage", "prod"], { config: { ...PROD_ONLY, awsCallTimeoutSeconds: 2 }, endpoint: await closedEndpoint() });
+  assert.is(result.exitCode, 1, result.stderr);
+  assert.match(result.stderr, "? credentials");
+  assert.match(result.stderr, 'stage "prod" is bound to accounts or regions, but the identity could not be verified');
+});
+
+cli("unverified identity fails a protected stage", async (state) => {
+  const config = { stages: { prod: { protected: true } }, awsCallTimeoutSeconds: 2 };
+  const result = await check(state, ["--stage", "prod"], { config, endpoint: await closedEndpoint() });
+  assert.is(result.exitCode, 1, result.stderr);
+  assert.match(result.stderr, "is protected, but the identity could not be verified");
+});
+
+cli("unverified identity skips an unbound stage", async (state) => {
+  const config = { checks: { bootstrap: "off", permissions: "off", serviceRole: "off" }, awsCallTimeoutSeconds: 2 };
+  const result = await check(state, ["--stage", "dev"], { config, endpoint: await closedEndpoint() });
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stderr, "○ account");
 });
 
 cli.run();
