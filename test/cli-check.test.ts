@@ -156,6 +156,22 @@ cli("malformed configuration file exits 2", async (state) => {
   assert.match(result.stderr, "is not valid JSON");
 });
 
+cli("configuration that never loads exits 2", async (state) => {
+  const project = mkdtempSync(path.join(os.tmpdir(), "preflight-cli-"));
+  const isolated = makeIsolatedEnv({ endpoint: state.moto.url });
+  try {
+    writeFileSync(path.join(project, "cdk.json"), "{}");
+    writeFileSync(path.join(project, "preflight.config.mjs"), "await new Promise(() => {});\nexport default {};\n");
+    const result = await execa(process.execPath, [CLI, "check"], { cwd: project, env: isolated.env, extendEnv: false, reject: false, stdin: "ignore", timeout: 60_000 });
+    assert.is(result.exitCode, 2, result.stderr);
+    assert.match(result.stderr, "preflight.config.mjs");
+    assert.match(result.stderr, "did not finish within 15 s");
+  } finally {
+    isolated.cleanup();
+    rmSync(project, { recursive: true, force: true });
+  }
+});
+
 cli("unknown configuration field is named", async (state) => {
   const result = await check(state, [], { config: { stage: { prod: {} } } });
   assert.is(result.exitCode, 2, result.stderr);

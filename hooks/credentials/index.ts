@@ -71,7 +71,7 @@ async function checkOnline(context: PreflightContext, analysis: Analysis, report
     processTimeoutMs: (context.config.credentials?.processTimeoutSeconds ?? DEFAULT_PROCESS_TIMEOUT_MS / 1000) * 1000,
     signal: context.signal,
   });
-  const identity = outcome.identity;
+  let identity = outcome.identity;
   if (!identity) {
     const timedOut = outcome.attempts.some((attempt) => attempt.timedOut);
     const findings: Finding[] = outcome.problem ? [outcome.problem] : outcome.attempts.map((attempt) => linkFinding(attempt, analysis));
@@ -89,6 +89,12 @@ async function checkOnline(context: PreflightContext, analysis: Analysis, report
     });
   }
 
+  // The SDK turns an unparsable AWS_CREDENTIAL_EXPIRATION into an Invalid Date; the
+  // environment check already warns about the variable, so the time counts as unknown.
+  if (identity.expiration && Number.isNaN(identity.expiration.getTime())) {
+    const { expiration: _invalid, ...rest } = identity;
+    identity = rest;
+  }
   const accessKeyId = maskAccessKeyId(identity.accessKeyId);
   const provider = async (): Promise<AwsCredentialIdentity> => identity;
   context.credentials = {

@@ -85,12 +85,23 @@ function exitAfterGrace(): void {
   setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }
 
+// Set when main() settles. Exiting before that means the event loop ran dry while the run
+// waited on a promise that can never settle; that must not look like a success.
+let settled = false;
+process.on("exit", () => {
+  if (settled) return;
+  process.stderr.write("sst-preflight: the run ended before it finished, because it waited on something that can never finish (such as a top-level await in a configuration file)\n");
+  process.exitCode = 1;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
     exitAfterGrace();
   },
   (error: unknown) => {
+    settled = true;
     if (isPreflightError(error)) {
       process.stderr.write(`sst-preflight: ${error.message}\n`);
       for (const hint of error.hints) process.stderr.write(`  → ${hint}\n`);

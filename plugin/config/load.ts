@@ -15,6 +15,8 @@ export const CONFIG_FILE_NAMES = [
   "preflight.config.json",
 ];
 
+const CONFIG_LOAD_TIMEOUT_MS = 15_000;
+
 export interface LoadedConfig {
   config: PreflightConfig;
   /** Where the configuration came from, for messages; "defaults" when nothing was found. */
@@ -55,19 +57,27 @@ async function readConfigFile(file: string): Promise<unknown> {
   if (file.endsWith(".json")) return readJson(file);
 
   let loaded: unknown;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    if (/\.m?ts$/.test(file)) {
+    const importing = (async () => {
+      if (!/\.m?ts$/.test(file)) return import(pathToFileURL(file).href);
       // jiti compiles TypeScript on the fly, so projects need no build step for this file.
       const { createJiti } = await import("jiti");
       const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
-      loaded = await jiti.import(file);
-    } else {
-      loaded = await import(pathToFileURL(file).href);
-    }
+      return jiti.import(file);
+    })();
+    // A referenced timer: a top-level await that never settles would otherwise leave
+    // nothing to wait for, and the process would end with exit code 0 and no output.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`loading did not finish within ${CONFIG_LOAD_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`)), CONFIG_LOAD_TIMEOUT_MS);
+    });
+    loaded = await Promise.race([importing, deadline]);
   } catch (error) {
     throw configError(`Could not load ${file}: ${describeError(error)}`, [
       "Fix the syntax error or the failing import in that file.",
     ], error);
+  } finally {
+    clearTimeout(timer);
   }
 
   const module = loaded as Record<string, unknown> | null;

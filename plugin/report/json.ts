@@ -44,7 +44,7 @@ export function buildJsonReport(
           source: credentials.source,
           kind: credentials.kind,
           accessKeyId: credentials.accessKeyIdMasked ?? null,
-          expiration: credentials.expiration?.toISOString() ?? null,
+          expiration: credentials.expiration && !Number.isNaN(credentials.expiration.getTime()) ? credentials.expiration.toISOString() : null,
         }
       : null,
     checks: results,
