@@ -13,6 +13,11 @@ export interface AwsClientOptions {
   credentials?: AwsCredentialIdentityProvider;
   /** Region used when a caller passes none. */
   defaultRegion?: string;
+  /**
+   * Profile the wrapped tool uses. The SDK then reads that profile's settings, such as
+   * endpoint_url, as the tool's own clients would; credentials are passed explicitly.
+   */
+  profile?: string;
   /** Timeout of one HTTP request, in milliseconds. */
   requestTimeoutMs: number;
   /** Attempts the SDK makes per call. Default 1, because callAws retries within the call's timeout. */
@@ -77,6 +82,7 @@ export class AwsClients {
             region: effectiveRegion,
             credentials,
             requestHandler,
+            ...(this.options.profile ? { profile: this.options.profile } : {}),
             maxAttempts: this.options.maxAttempts ?? 1,
           }),
         )

@@ -134,6 +134,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
     aws: new AwsClients({
       requestTimeoutMs: awsCallTimeoutMs,
       ...(region ? { defaultRegion: region.value } : {}),
+      ...(profile ? { profile: profile.value } : {}),
       ...(input.callCache ? { callCache: input.callCache } : {}),
     }),
     changes: { args: [], sstConfig: {}, notes: [] },
