@@ -115,11 +115,34 @@ runner("off setting skips the hook", async () => {
 
 runner("spent budget turns a hanging hook unknown", async () => {
   const budget = new AbortController();
-  const timer = setTimeout(() => budget.abort(new Error("budget spent")), 100);
+  const timer = setTimeout(() => budget.abort(new Error("the run's time budget of 0.1 s was spent")), 100);
   const results = await runHooks([hook("bootstrap", () => new Promise<HookOutcome>(() => {}))], makeContext({}, budget.signal));
   clearTimeout(timer);
   assert.is(results[0]!.status, "unknown");
   assert.match(results[0]!.summary, "time budget");
+});
+
+runner("interrupt is named as such", async () => {
+  const interrupt = new AbortController();
+  const timer = setTimeout(() => interrupt.abort(new Error("interrupted")), 50);
+  const results = await runHooks([hook("bootstrap", () => new Promise<HookOutcome>(() => {}))], makeContext({}, interrupt.signal));
+  clearTimeout(timer);
+  assert.is(results[0]!.status, "unknown");
+  assert.match(results[0]!.summary, "the run was interrupted");
+  assert.equal(results[0]!.guidance, []);
+});
+
+runner("unmet need can decide the outcome", async () => {
+  const guard: Hook = {
+    id: "account",
+    title: "account",
+    needs: ["credentials"],
+    whenNeedsUnmet: (_context, unmet) => ({ status: "fail", summary: `guarded: ${unmet.status}` }),
+    run: async () => pass(),
+  };
+  const results = await runHooks([hook("credentials", async () => ({ status: "unknown", summary: "timed out" })), guard], makeContext());
+  assert.is(results[1]!.status, "fail");
+  assert.is(results[1]!.summary, "guarded: unknown");
 });
 
 runner.run();

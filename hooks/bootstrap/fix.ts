@@ -59,7 +59,8 @@ export async function runCdkBootstrap(context: PreflightContext, target: Target,
   // command line, and the AWS files stay those of the check (for ca_bundle and the like).
   const workDir = mkdtempSync(path.join(os.tmpdir(), "sst-preflight-bootstrap-"));
   const awsFiles = sharedFilePaths(context.env);
-  Object.assign(env, { HOME: workDir, USERPROFILE: workDir, AWS_CONFIG_FILE: awsFiles.configPath, AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentialsPath });
+  // CDK_HOME keeps the CLI's account cache (~/.cdk/cache) in that folder too.
+  Object.assign(env, { HOME: workDir, USERPROFILE: workDir, CDK_HOME: workDir, AWS_CONFIG_FILE: awsFiles.configPath, AWS_SHARED_CREDENTIALS_FILE: awsFiles.credentialsPath });
   const began = performance.now();
   const tail: string[] = [];
   // A bootstrap takes minutes on AWS; the budget is for checks, not for a consented fix.

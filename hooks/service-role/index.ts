@@ -93,7 +93,7 @@ function passRoleOutcome(finding: PassRoleFinding, roleArn: string): HookOutcome
     status: "unknown",
     summary: `could not check that ${principal} may pass ${roleArn}: ${finding.reason}`,
     details: finding.details,
-    guidance: needed.length > 0 ? [`Allow ${needed.join(", ")} for your identity so the check can run.`] : ["Check by hand that this identity has iam:PassRole on the role."],
+    guidance: unknownPassRoleGuidance(finding.reason, needed),
     data: { neededActions: needed },
   };
 }
@@ -120,4 +120,13 @@ function merge(first: HookOutcome, second: HookOutcome): HookOutcome {
 function neededActions(...outcomes: HookOutcome[]): { neededActions?: string[] } {
   const actions = outcomes.flatMap((outcome) => (Array.isArray(outcome.data?.neededActions) ? (outcome.data.neededActions as string[]) : []));
   return actions.length > 0 ? { neededActions: [...new Set(actions)] } : {};
+}
+
+/** Advises on a PassRole check that could not run: a denial needs permissions, an outage a retry. */
+function unknownPassRoleGuidance(reason: string, needed: string[]): string[] {
+  const denied = /denied|not authorized|AccessDenied/i.test(reason);
+  if (needed.length > 0 && denied) return [`Allow ${needed.join(", ")} for your identity so the check can run.`];
+  const byHand = "Check by hand that this identity has iam:PassRole on the role.";
+  if (needed.length > 0) return [`The IAM calls failed without a denial; run again when the IAM endpoint answers. The check needs ${needed.join(", ")}.`, byHand];
+  return [byHand];
 }

@@ -17,7 +17,7 @@ export function checkArn(context: PreflightContext, choice: RoleChoice): { role:
       outcome: {
         status: "fail",
         summary: `the service role "${choice.arn}" from ${choice.origin} ${parsed.problem}`,
-        guidance: [parsed.fix, `Fix the value in ${choice.explicit ? "the command line" : context.configOrigin}.`],
+        guidance: [parsed.fix, `Fix the value of ${choice.origin}.`],
       },
     };
   }

@@ -150,7 +150,13 @@ export function classifyAwsError(action: string, error: unknown): AwsCallError {
   }
   if (status === 429) return make("throttled", message);
   // A 5xx page from a proxy or an unimplemented API cannot be parsed either, so the status is the better reason.
-  if (status !== undefined && status >= 500) return make("server", `${action} failed with HTTP ${status}: ${message}`);
+  if (status !== undefined && status >= 500) {
+    const unparsable = name === "SyntaxError" || /Deserialization error|parse error|Unexpected token|not valid JSON/i.test(message);
+    const text = unparsable
+      ? `${action} failed with HTTP ${status} and a body that is no AWS response (an endpoint that does not implement this action, or a proxy error page)`
+      : `${action} failed with HTTP ${status}: ${message}`;
+    return make("server", text);
+  }
   if (name === "SyntaxError" || /Deserialization error|Unexpected token|not valid JSON|char '/i.test(message)) {
     return make("malformed-response", `${action} returned a response that could not be parsed${status ? ` (HTTP ${status})` : ""}: ${message}`);
   }

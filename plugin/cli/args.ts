@@ -117,6 +117,8 @@ function setFlag(options: CliOptions, name: string): void {
 }
 
 function setValue(options: CliOptions, name: string, value: string): void {
+  // An empty value, such as --role-arn "" from an unset shell variable, would silently turn a setting off.
+  if (value.trim() === "") throw usageError(`Option --${name} needs a value, got an empty string`, [`Example: --${name} ${exampleFor(name)}`]);
   switch (name) {
     case "tool":
       if (!(TOOL_NAMES as readonly string[]).includes(value)) {

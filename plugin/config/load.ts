@@ -33,11 +33,16 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Lo
     return { config: validateConfig(await readConfigFile(file), file), origin: file, file };
   }
 
-  for (const name of CONFIG_FILE_NAMES) {
-    const file = path.join(cwd, name);
-    if (existsSync(file)) {
-      return { config: validateConfig(await readConfigFile(file), file), origin: file, file };
-    }
+  const found = CONFIG_FILE_NAMES.map((name) => path.join(cwd, name)).filter((file) => existsSync(file));
+  if (found.length > 1) {
+    // Teammates would edit one file while the checks read the other.
+    throw configError(`More than one configuration file in ${cwd}: ${found.map((file) => path.basename(file)).join(", ")}`, [
+      `Keep one of them; sst-preflight would read only ${path.basename(found[0]!)}.`,
+    ]);
+  }
+  if (found[0]) {
+    const file = found[0];
+    return { config: validateConfig(await readConfigFile(file), file), origin: file, file };
   }
 
   const packageFile = path.join(cwd, "package.json");

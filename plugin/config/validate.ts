@@ -5,7 +5,9 @@ import { configError } from "../errors.js";
 import { configSchema, type PreflightConfig } from "./schema.js";
 
 export function validateConfig(raw: unknown, origin: string): PreflightConfig {
-  const result = configSchema.safeParse(raw ?? {});
+  rejectReservedStageNames(raw, origin);
+  // Only a missing value means "no configuration"; a file that holds null is a mistake.
+  const result = configSchema.safeParse(raw === undefined ? {} : raw);
   if (result.success) return result.data;
 
   const lines = result.error.issues.slice(0, 10).map((issue) => formatIssue(issue, raw));
@@ -53,4 +55,18 @@ function preview(value: unknown): string {
     text = String(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Rejects stage names that are object internals. zod drops a "__proto__" key without a
+ * word, so a stage of that name would silently lose its account binding.
+ */
+function rejectReservedStageNames(raw: unknown, origin: string): void {
+  const stages = raw && typeof raw === "object" ? (raw as { stages?: unknown }).stages : undefined;
+  if (!stages || typeof stages !== "object") return;
+  const reserved = Object.keys(stages).filter((name) => ["__proto__", "constructor", "prototype"].includes(name));
+  if (reserved.length === 0) return;
+  throw configError(`Invalid sst-preflight configuration in ${origin}:\n  - stages: "${reserved[0]}" cannot be a stage name`, [
+    "Rename the stage; SST and the CDK would not accept that name either.",
+  ]);
 }

@@ -73,10 +73,12 @@ async function runOne(
     return finish(outcome);
   } catch (error) {
     if (context.signal.aborted) {
+      const reason = context.signal.reason instanceof Error ? context.signal.reason.message : "";
+      const budgetSpent = reason.includes("time budget");
       return finish({
         status: "unknown",
-        summary: "stopped before it finished: the run's time budget was spent or the run was interrupted",
-        guidance: ["Raise timeoutSeconds in the configuration if the network is slow."],
+        summary: budgetSpent ? `stopped before it finished: ${reason}` : "stopped before it finished: the run was interrupted",
+        guidance: budgetSpent ? ["Raise timeoutSeconds in the configuration if the network is slow."] : [],
       });
     }
     return finish(crashed(error));

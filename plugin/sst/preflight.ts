@@ -56,7 +56,7 @@ export function preflight<Input, Output>(
     const { failOn, ...config } = options ?? {};
     const commands = config.commands ?? (await commandsFromFile()) ?? DEFAULT_COMMANDS;
     if (!command || !commands.includes(command)) return printConfig(app);
-    if (process.env.PREFLIGHT_SKIP === "1") {
+    if (["1", "true"].includes(process.env.PREFLIGHT_SKIP ?? "")) {
       process.stderr.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
       return printConfig(app);
     }

@@ -37,7 +37,7 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
   let appConfig: Record<string, unknown> | undefined;
 
   let exitCode = 0;
-  if (input.env.PREFLIGHT_SKIP === "1") {
+  if (["1", "true"].includes(input.env.PREFLIGHT_SKIP ?? "")) {
     input.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
   } else if (!isCdk && usesPreflightInSstConfig(input.cwd)) {
     // The app's config() runs the checks inside SST with the inline options, which
