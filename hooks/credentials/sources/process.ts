@@ -51,7 +51,16 @@ export async function runCredentialProcess(options: ProcessOptions): Promise<Pro
   }, options.timeoutMs);
   const result = await child.finally(() => clearTimeout(timer));
   if (options.signal?.aborted) killGroup(child.pid);
-  if (timedOut) return fail(`did not finish within ${options.timeoutMs / 1000} s and was stopped`, "Make the command finish faster, or run it by hand to see whether it waits for input.");
+  // A fail, not an unknown: the SDK runs the command without any time limit, so the deploy would hang.
+  if (timedOut) {
+    return fail(
+      `did not finish within ${options.timeoutMs / 1000} s and was stopped (the SDK would wait for it without limit)`,
+      "Run the command by hand to see whether it waits for input, or raise credentials.processTimeoutSeconds if it is just slow.",
+    );
+  }
+  if (result.isMaxBuffer) {
+    return fail(`printed more than ${MAX_OUTPUT_BYTES / 1024} KiB, so sst-preflight stopped reading it`, "Make the command print only the JSON document on stdout.");
+  }
   if (result.isCanceled) return fail("was stopped because the run was interrupted", "Run again.");
   if (result.failed && result.exitCode === undefined) return fail(`could not be started: ${result.shortMessage}`, "Check the command and that its program is on PATH.");
   if (result.exitCode !== 0) {
