@@ -9,6 +9,8 @@ import { describeFinding, sortFindings, statusOf, uniqueFindings, type Finding }
 import type { Conflict } from "./precedence.js";
 import type { LinkAttempt } from "./resolve.js";
 
+const MAX_FINDINGS_SHOWN = 20;
+
 export interface CredentialsData {
   mode: "offline" | "online";
   tool: ToolName;
@@ -68,9 +70,12 @@ export function buildOutcome(input: ReportInput): HookOutcome {
       details.push(`${conflict.winner.source} resolves to account ${conflict.accounts.winner}; ${conflict.loser.source} to account ${conflict.accounts.loser}`);
     }
   }
-  for (const finding of findings) details.push(`${finding.severity === "info" ? "note" : finding.severity}: ${describeFinding(finding)}`);
+  // A file that is not INI at all can yield hundreds of findings; the report shows the
+  // first ones and --json keeps them all.
+  for (const finding of findings.slice(0, MAX_FINDINGS_SHOWN)) details.push(`${finding.severity === "info" ? "note" : finding.severity}: ${describeFinding(finding)}`);
+  if (findings.length > MAX_FINDINGS_SHOWN) details.push(`... and ${findings.length - MAX_FINDINGS_SHOWN} more findings, listed in --json`);
 
-  const guidance = [...new Set(problems.filter((finding) => finding.fix).map(guidanceLine))];
+  const guidance = [...new Set(problems.filter((finding) => finding.fix).map(guidanceLine))].slice(0, MAX_FINDINGS_SHOWN);
   const data: CredentialsData = {
     mode: input.mode,
     tool: analysis.input.tool,
