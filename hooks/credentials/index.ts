@@ -127,7 +127,9 @@ async function checkOnline(context: PreflightContext, analysis: Analysis, report
   findings.push(...sessionFindings(context, analysis, identity));
   if (codes.prompted.length > 0) {
     context.childEnv = { ...context.childEnv, ...sessionChildEnv(identity, context.region) };
-    context.changes.notes.push("The MFA session resolved by the checks is passed to the wrapped tool in its environment, so it does not ask for a code again.");
+    if (!context.flags.checkOnly) {
+      context.changes.notes.push("The MFA session resolved by the checks is passed to the wrapped tool in its environment, so it does not ask for a code again.");
+    }
     if (toolArgsSelectProfile(context.toolArgs) && (context.tool.name === "cdk" || context.tool.name === "sst-v1")) {
       findings.push({ code: "tool-prompts-again", severity: "info", message: "the wrapped command passes --profile, which makes it read the profile itself and ask for the MFA code again", fix: "Drop --profile from the wrapped command to reuse the session." });
     }
@@ -154,7 +156,7 @@ function passProfileToTool(context: PreflightContext, analysis: Analysis): void 
   context.childEnv = { ...context.childEnv, AWS_PROFILE: name };
   // Inside sst.config.ts, SST v2 reads the profile from the config that config() returns.
   if (context.appConfig && context.tool.name === "sst-v2") context.changes.sstConfig.profile = name;
-  context.changes.notes.push(`Profile ${name} (${decision.profile.source}) is passed to the wrapped tool.`);
+  if (!context.flags.checkOnly) context.changes.notes.push(`Profile ${name} (${decision.profile.source}) is passed to the wrapped tool.`);
 }
 
 function linkFinding(attempt: { kind: string; error: string; timedOut: boolean }, analysis: Analysis): Finding {
