@@ -53,7 +53,7 @@ export function checkAccount(context: PreflightContext): HookOutcome {
   const allowedAccounts = context.stageConfig.accounts;
   const allowedRegions = context.stageConfig.regions;
   const stageLabel = stage ? `stage "${stage}"` : "this run (no stage)";
-  const configured = stage && context.config.stages?.[stage] ? `stages.${stage}` : 'stages["*"]';
+  const configured = stage && context.config.stages && Object.hasOwn(context.config.stages, stage) ? `stages.${stage}` : 'stages["*"]';
 
   if (!allowedAccounts && !allowedRegions) {
     return {

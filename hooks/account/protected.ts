@@ -63,7 +63,8 @@ export async function confirmProtectedChange(context: PreflightContext, passed: 
   });
 
   if (context.flags.checkOnly) {
-    return confirmed(`\`${context.command}\` will ask to type the stage name (or needs CI, or --yes with --stage)`);
+    const yes = context.tool.name === "sst-v2" ? "or PREFLIGHT_CONFIRM_STAGE set to the stage, since sst has no --yes" : "or --yes with --stage";
+    return confirmed(`\`${context.command}\` will ask to type the stage name (or needs CI, ${yes})`);
   }
   if (isCI(context.env)) return confirmed("confirmed because CI is set");
   if (context.env[CONFIRM_VARIABLE] !== undefined) {

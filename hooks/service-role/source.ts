@@ -42,7 +42,8 @@ export function configuredRole(context: PreflightContext): RoleChoice | undefine
   const arn = context.stageConfig.roleArn;
   if (!arn) return undefined;
   const stage = context.stage?.value;
-  const key = stage && context.config.stages?.[stage]?.roleArn ? `stages.${stage}.roleArn` : 'stages["*"].roleArn';
+  const own = stage && context.config.stages && Object.hasOwn(context.config.stages, stage) ? context.config.stages[stage] : undefined;
+  const key = own?.roleArn ? `stages.${stage}.roleArn` : 'stages["*"].roleArn';
   return { arn, origin: `${key} in ${context.configOrigin}`, explicit: false };
 }
 

@@ -78,9 +78,10 @@ async function readConfigFile(file: string): Promise<unknown> {
     });
     loaded = await Promise.race([importing, deadline]);
   } catch (error) {
-    throw configError(`Could not load ${file}: ${describeError(error)}`, [
-      "Fix the syntax error or the failing import in that file.",
-    ], error);
+    const hint = timer && /did not finish within/.test(describeError(error))
+      ? "Remove the await that never settles, or make it finish, in that file."
+      : "Fix the syntax error or the failing import in that file.";
+    throw configError(`Could not load ${file}: ${describeError(error)}`, [hint], error);
   } finally {
     clearTimeout(timer);
   }

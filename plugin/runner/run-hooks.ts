@@ -53,7 +53,7 @@ async function runOne(
       try {
         return finish(await raceWithSignal(Promise.resolve(hook.whenNeedsUnmet(context, needed)), context.signal));
       } catch (error) {
-        return finish(crashed(error));
+        return finish(context.signal.aborted ? stopped(context) : crashed(error));
       }
     }
   }
@@ -72,17 +72,19 @@ async function runOne(
     const outcome = await raceWithSignal(hook.run(context), context.signal);
     return finish(outcome);
   } catch (error) {
-    if (context.signal.aborted) {
-      const reason = context.signal.reason instanceof Error ? context.signal.reason.message : "";
-      const budgetSpent = reason.includes("time budget");
-      return finish({
-        status: "unknown",
-        summary: budgetSpent ? `stopped before it finished: ${reason}` : "stopped before it finished: the run was interrupted",
-        guidance: budgetSpent ? ["Raise timeoutSeconds in the configuration if the network is slow."] : [],
-      });
-    }
-    return finish(crashed(error));
+    return finish(context.signal.aborted ? stopped(context) : crashed(error));
   }
+}
+
+/** Describes a hook cut short by the run's budget or by an interrupt. */
+function stopped(context: PreflightContext): HookOutcome {
+  const reason = context.signal.reason instanceof Error ? context.signal.reason.message : "";
+  const budgetSpent = reason.includes("time budget");
+  return {
+    status: "unknown",
+    summary: budgetSpent ? `stopped before it finished: ${reason}` : "stopped before it finished: the run was interrupted",
+    guidance: budgetSpent ? ["Raise timeoutSeconds in the configuration if the network is slow."] : [],
+  };
 }
 
 function crashed(error: unknown): HookOutcome {

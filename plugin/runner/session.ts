@@ -3,7 +3,7 @@
 import type { AwsCallCache } from "../aws/call-cache.js";
 import { AwsClients } from "../aws/clients.js";
 import { loadSharedFiles } from "../aws/profiles.js";
-import { loadConfig, mergeConfigs } from "../config/load.js";
+import { loadConfig, mergeConfigs, type LoadedConfig } from "../config/load.js";
 import type { PreflightConfig, StageConfig, ToolName } from "../config/schema.js";
 import { validateConfig } from "../config/validate.js";
 import { buildJsonReport, type JsonReport } from "../report/json.js";
@@ -40,6 +40,8 @@ export interface SessionInput {
     roleArn?: string;
     checkOnly?: boolean;
   };
+  /** The configuration file, when the caller loaded it already. */
+  loadedConfig?: LoadedConfig;
   /** Inline options, as passed to preflight() in sst.config.ts. */
   inlineConfig?: unknown;
   /** The SST v2 app config returned by the user's config(). */
@@ -70,7 +72,7 @@ const DEFAULT_CALL_TIMEOUT_SECONDS = 10;
 
 export async function runSession(input: SessionInput): Promise<SessionResult> {
   const began = performance.now();
-  const loaded = await loadConfig(input.cwd, input.flags.config);
+  const loaded = input.loadedConfig ?? (await loadConfig(input.cwd, input.flags.config));
   const inline = input.inlineConfig === undefined ? undefined : validateConfig(input.inlineConfig, "the options passed to preflight()");
   const config = mergeConfigs(loaded.config, inline);
   let configOrigin = loaded.origin;
@@ -212,7 +214,8 @@ function projectFromAppConfig(appConfig: Record<string, unknown> | undefined): S
 /** Merges the "*" stage entry with the named stage's entry. */
 export function stageSettings(config: PreflightConfig, stage: string | undefined): StageConfig {
   const fallback = config.stages?.["*"] ?? {};
-  const own = stage ? config.stages?.[stage] : undefined;
+  // Own keys only: a stage named "toString" must not pick up Object.prototype.toString.
+  const own = stage && config.stages && Object.hasOwn(config.stages, stage) ? config.stages[stage] : undefined;
   return { ...fallback, ...own };
 }
 

@@ -3,7 +3,7 @@
 // a failed check ends the process before SST reaches CloudFormation.
 import { DEFAULT_COMMANDS, type PreflightConfig } from "../config/schema.js";
 import { isPreflightError } from "../errors.js";
-import { loadConfig } from "../config/load.js";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { runSession } from "../runner/session.js";
 import { defaultHooks } from "../../hooks/index.js";
 import type { FailOn } from "../runner/run-hooks.js";
@@ -54,7 +54,9 @@ export function preflight<Input, Output>(
     const argv = (input ?? {}) as SstInput;
     const command = Array.isArray(argv._) && typeof argv._[0] === "string" ? argv._[0] : undefined;
     const { failOn, ...config } = options ?? {};
-    const commands = config.commands ?? (await commandsFromFile()) ?? DEFAULT_COMMANDS;
+    // The file is loaded once here: its `commands` decide whether to check, and the run reuses it.
+    const file = await loadFileConfig();
+    const commands = config.commands ?? (file.loaded?.config.commands) ?? DEFAULT_COMMANDS;
     if (!command || !commands.includes(command)) return printConfig(app);
     if (["1", "true"].includes(process.env.PREFLIGHT_SKIP ?? "")) {
       process.stderr.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
@@ -63,18 +65,24 @@ export function preflight<Input, Output>(
 
     // SST may call config() more than once in one process; check once.
     const store = globalThis as unknown as Record<symbol, Promise<Record<string, unknown>> | undefined>;
-    store[RUN_KEY] ??= check(command, argv, app as Record<string, unknown>, config, failOn);
+    store[RUN_KEY] ??= check(command, argv, app as Record<string, unknown>, config, failOn, file);
     const changes = await store[RUN_KEY];
     return printConfig(applyChanges(app, changes));
   };
 }
 
-/** Reads `commands` from preflight.config.* or package.json; an invalid file is reported by the run itself. */
-async function commandsFromFile(): Promise<string[] | undefined> {
+interface FileConfig {
+  loaded?: LoadedConfig;
+  /** The error of an invalid file, reported when the command is one that runs the checks. */
+  error?: unknown;
+}
+
+/** Loads preflight.config.* or the package.json key, keeping an error for later. */
+async function loadFileConfig(): Promise<FileConfig> {
   try {
-    return (await loadConfig(process.cwd())).config.commands;
-  } catch {
-    return undefined;
+    return { loaded: await loadConfig(process.cwd()) };
+  } catch (error) {
+    return { error };
   }
 }
 
@@ -100,9 +108,11 @@ async function check(
   app: Record<string, unknown>,
   config: PreflightConfig,
   failOn: FailOn | undefined,
+  file: FileConfig,
 ): Promise<Record<string, unknown>> {
   const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
   try {
+    if (file.error) throw file.error;
     const stage = text(argv.stage);
     const profile = text(argv.profile);
     const region = text(argv.region);
@@ -120,6 +130,7 @@ async function check(
       },
       inlineConfig: config,
       appConfig: app,
+      ...(file.loaded ? { loadedConfig: file.loaded } : {}),
       hooks: defaultHooks(),
     });
     if (result.blocked) stop(`sst-preflight stopped \`sst ${command}\` before it deployed anything.`, 1);
