@@ -85,6 +85,28 @@ function printNotes(write: (text: string) => void, plan: InitPlan): void {
   }
 }
 
+/**
+ * Returns the step that runs the script deploying through the checks: "deploy" when the project has it,
+ * else the first script that runs sst-preflight's deploy, such as "deploy:prod".
+ */
+function deployStep(managerName: Parameters<typeof runScriptCommand>[0], project: InitProject, plan: InitPlan): string {
+  const manifestChange = plan.changes.find((change) => change.file === "package.json");
+  const text = manifestChange?.after ?? project.manifestText;
+  let scripts: Record<string, unknown> = {};
+  try {
+    const parsed = text ? (JSON.parse(text.replace(/^\uFEFF/, "")) as { scripts?: unknown }) : {};
+    if (parsed.scripts && typeof parsed.scripts === "object") scripts = parsed.scripts as Record<string, unknown>;
+  } catch {
+    // A package.json that does not parse was reported when the plan was made.
+  }
+  const name = typeof scripts.deploy === "string"
+    ? "deploy"
+    : Object.keys(scripts).find((key) => typeof scripts[key] === "string" && /sst-preflight\b.*\bdeploy\b/.test(scripts[key] as string));
+  if (!name) return "Deploy through the checks: sst-preflight deploy (SST) or sst-preflight cdk deploy (CDK).";
+  const args = name === "deploy" ? stageArguments(project, plan) : [];
+  return `Deploy; the checks run first: ${runScriptCommand(managerName, name, args)}`;
+}
+
 function printNextSteps(write: (text: string) => void, project: InitProject, plan: InitPlan): void {
   const manager = project.packageManager;
   const where = manager.root === project.dir ? "" : ` in ${path.relative(project.dir, manager.root) || "."}`;
@@ -92,7 +114,7 @@ function printNextSteps(write: (text: string) => void, project: InitProject, pla
   const steps = [
     `Install sst-preflight${where}: ${installCommand(manager.name)}`,
     ...(configFile ? [`Fill in the accounts and regions of each stage in ${configFile}.`] : []),
-    `Deploy; the checks run first: ${runScriptCommand(manager.name, "deploy", stageArguments(project, plan))}`,
+    deployStep(manager.name, project, plan),
   ];
   write("Next:\n");
   steps.forEach((step, index) => write(`  ${index + 1}. ${step}\n`));
