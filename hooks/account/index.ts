@@ -33,10 +33,10 @@ export function guardWithoutIdentity(context: PreflightContext, credentials: Che
   if (context.offline || credentials.status === "fail" || !guarded) {
     return { status: "skip", summary: `skipped because the ${credentials.title} check did not pass` };
   }
-  const what = [bound ? "bound to accounts or regions" : "", isProtected(context) ? "protected" : ""].filter(Boolean).join(" and ");
+  const guards = [bound ? "bound to accounts or regions" : "", isProtected(context) ? "protected" : ""].filter(Boolean).join(" and ");
   return {
     status: "fail",
-    summary: `${stageLabel} is ${what}, but the identity could not be verified (credentials: ${credentials.status})`,
+    summary: `${stageLabel} is ${guards}, but the identity could not be verified (credentials: ${credentials.status})`,
     details: [`credentials check: ${credentials.summary}`],
     guidance: [
       "Fix what the credentials check reports (network, endpoint, timeout), then run again.",
