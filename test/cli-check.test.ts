@@ -150,6 +150,16 @@ cli("invalid configuration exits 2 naming the field", async (state) => {
   assert.match(result.stderr, "12-digit");
 });
 
+cli("invalid configuration still prints json", async (state) => {
+  const result = await check(state, ["--stage", "prod", "--json"], { config: { stages: { prod: { accounts: ["1111"] } } } });
+  assert.is(result.exitCode, 2, result.stderr);
+  const report = parseReport(result.stdout);
+  assert.is(report.status, "error");
+  assert.is(report.blocked, true);
+  assert.is(report.error.code, "InvalidConfig");
+  assert.match(report.error.message, "stages.prod.accounts[0]");
+});
+
 cli("malformed configuration file exits 2", async (state) => {
   const result = await check(state, [], { config: "{ stages: " });
   assert.is(result.exitCode, 2, result.stderr);

@@ -192,10 +192,12 @@ for (const [name, args, options, exitCode] of SCENARIOS) {
   });
 }
 
-runs("configuration error prints no document", async (state) => {
+runs("configuration error prints an error document", async (state) => {
   const run = await check(state, [], { config: { stages: { prod: { accounts: ["1"] } } } });
   assert.is(run.exitCode, 2);
-  assert.is(run.stdout, "");
+  const report = parseReport(run.stdout);
+  assert.is(report.status, "error");
+  assert.is(report.error.code, "InvalidConfig");
 });
 
 runs.run();

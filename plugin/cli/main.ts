@@ -16,6 +16,7 @@ async function main(argv: string[]): Promise<number> {
   const write = (text: string) => process.stderr.write(text);
   const parsed = parseCommandLine(argv, EXTRA_VALUE_OPTIONS);
   const { options } = parsed;
+  jsonRequested = options.json === true;
 
   if (options.version) {
     process.stdout.write(`${packageVersion()}\n`);
@@ -88,6 +89,8 @@ function exitAfterGrace(): void {
 // Set when main() settles. Exiting before that means the event loop ran dry while the run
 // waited on a promise that can never settle; that must not look like a success.
 let settled = false;
+// Set once the command line is parsed; an error then still yields one JSON document.
+let jsonRequested = false;
 process.on("exit", () => {
   if (settled) return;
   process.stderr.write("sst-preflight: the run ended before it finished, because it waited on something that can never finish (such as a top-level await in a configuration file)\n");
@@ -103,6 +106,10 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     settled = true;
     if (isPreflightError(error)) {
+      if (jsonRequested) {
+        const document = { version: 1, status: "error", blocked: true, error: { code: error.code, message: error.message, hints: error.hints } };
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      }
       process.stderr.write(`sst-preflight: ${error.message}\n`);
       for (const hint of error.hints) process.stderr.write(`  → ${hint}\n`);
       if (process.argv.includes("--debug") && error.stack) process.stderr.write(`${error.stack}\n`);
