@@ -1,8 +1,8 @@
 // Protected stages (`protected: true`): a development session (`sst dev`, `sst start`,
 // `cdk watch`, hotswap deploys) is rejected there, and a deploy or removal goes on
 // only in CI, after the user types the stage name, or with --yes and --stage.
-// NOTE: these rules run inside the account check, which is skipped with --offline and
-// when the credentials check does not pass; a wrapper run with --offline is not guarded.
+// These rules run inside the account check. When no identity can be established, that
+// check fails a protected stage instead (guardWithoutIdentity), and wrappers reject --offline.
 import { isCI } from "../../plugin/runner/session.js";
 import type { HookOutcome, PreflightContext } from "../../plugin/runner/types.js";
 

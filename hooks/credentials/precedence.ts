@@ -32,8 +32,8 @@ export function explainPrecedence(input: SettingsInput, stage: StageConfig, stag
   for (const loser of decision.overridden) {
     const keysVersusProfile = (loser.kind === "environment-keys" && isProfile(winner)) || (winner?.kind === "environment-keys" && isProfile(loser));
     if (keysVersusProfile && winner?.kind === "environment-keys" && loser.kind === "stage") {
-      // The stage's profile is a default for teammates; in CI, exported keys replacing it
-      // is the normal setup, and the account check still verifies where the keys lead.
+      // The stage's profile is a default for teammates. In CI, exported keys replace it as a
+      // matter of course, and the account check still verifies where the keys lead.
       result.findings.push({ code: "source-overridden", severity: "info", message: `the stage's profile ${loser.value} is not used, because AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set` });
       continue;
     }

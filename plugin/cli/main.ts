@@ -86,8 +86,8 @@ function exitAfterGrace(): void {
   setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }
 
-// Set when main() settles. Exiting before that means the event loop ran dry while the run
-// waited on a promise that can never settle; that must not look like a success.
+// Set when main() settles. An exit before that means the event loop ran dry while the run
+// waited on a promise that can never settle, so it must not look like a success.
 let settled = false;
 // Set once the command line is parsed; an error then still yields one JSON document.
 let jsonRequested = false;

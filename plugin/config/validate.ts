@@ -6,7 +6,7 @@ import { configSchema, type PreflightConfig } from "./schema.js";
 
 export function validateConfig(raw: unknown, origin: string): PreflightConfig {
   rejectReservedStageNames(raw, origin);
-  // Only a missing value means "no configuration"; a file that holds null is a mistake.
+  // Only a missing value means "no configuration"; a file that contains null is a mistake.
   const result = configSchema.safeParse(raw === undefined ? {} : raw);
   if (result.success) return result.data;
 
