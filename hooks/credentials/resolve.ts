@@ -75,6 +75,12 @@ function linksToTry(links: readonly ChainLink[]): ChainLink[] {
 async function providerFor(link: ChainLink, options: ResolveOptions, outcome: ResolveOutcome): Promise<AwsCredentialIdentityProvider | undefined> {
   const providers = await import("@aws-sdk/credential-providers");
   const parentClientConfig = options.region ? { region: options.region } : {};
+  // The STS client that assumes roles has no timeout of its own; a stalled AssumeRole
+  // would otherwise hold a socket, and the process, open after the check gave up.
+  const { NodeHttpHandler } = await import("@smithy/node-http-handler");
+  const clientConfig = {
+    requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(options.callTimeoutMs, 5_000), requestTimeout: options.callTimeoutMs }),
+  };
   switch (link.kind) {
     case "environment":
       return providers.fromEnv();
@@ -88,11 +94,12 @@ async function providerFor(link: ChainLink, options: ResolveOptions, outcome: Re
         configFilepath: options.configPath,
         ignoreCache: true,
         parentClientConfig,
+        clientConfig,
         ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
       });
     }
     case "web-identity":
-      return providers.fromTokenFile({ ...(options.webIdentityRole ? { roleArn: options.webIdentityRole } : {}), parentClientConfig });
+      return providers.fromTokenFile({ ...(options.webIdentityRole ? { roleArn: options.webIdentityRole } : {}), parentClientConfig, clientConfig });
     case "container":
       return providers.fromHttp({ timeout: Math.min(options.callTimeoutMs, 5_000), maxRetries: 1 });
     case "instance-metadata":
