@@ -14,16 +14,22 @@ export interface IdentityCall {
   region: string | undefined;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Called once the request is out, to overlap other work with the round trip. */
+  whileWaiting?: () => void;
 }
 
 export async function getCallerIdentity(call: IdentityCall): Promise<CallerIdentity> {
   // Loaded on first use, so an offline run does not pay for the STS client.
   const { GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
   const sts = await call.clients.sts(call.region);
-  const output = await callAws("sts:GetCallerIdentity", (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }), {
+  const pending = callAws("sts:GetCallerIdentity", (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }), {
     timeoutMs: call.timeoutMs,
     signal: call.signal,
   });
+  // Module loading runs on this thread; started after the request is on its way, it
+  // fills the time spent waiting for the answer.
+  if (call.whileWaiting) setImmediate(call.whileWaiting);
+  const output = await pending;
   const account = output.Account ?? "";
   const arn = output.Arn ?? "";
   // A response without a valid account or ARN proves nothing, so it must not pass.

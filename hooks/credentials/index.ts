@@ -116,7 +116,13 @@ async function checkOnline(context: PreflightContext, analysis: Analysis, report
   if (expiryFinding?.severity === "error") return report({ ...base, findings });
 
   try {
-    context.identity = await getCallerIdentity({ clients: context.aws, region: context.region?.value, timeoutMs: context.awsCallTimeoutMs, signal: context.signal });
+    context.identity = await getCallerIdentity({
+      clients: context.aws,
+      region: context.region?.value,
+      timeoutMs: context.awsCallTimeoutMs,
+      signal: context.signal,
+      ...(context.preload ? { whileWaiting: context.preload } : {}),
+    });
   } catch (error) {
     if (!(error instanceof AwsCallError)) throw error;
     const failure = identityFailure(error, { source: analysis.source, firstStep: plan.steps[0], credentialsPath: setup.files.credentialsPath, refresh: analysis.refresh });

@@ -60,7 +60,7 @@ async function runOne(
 
   let reason: string | undefined;
   try {
-    reason = hook.skipReason?.(context);
+    reason = await hook.skipReason?.(context);
   } catch (error) {
     return finish(crashed(error));
   }

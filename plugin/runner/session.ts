@@ -154,6 +154,9 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
       }
     },
     pauseBudget: () => budget.pause(),
+    preload: () => {
+      for (const hook of input.hooks) hook.prepare?.();
+    },
   };
 
   reporter.header(context);

@@ -115,6 +115,11 @@ export interface PreflightContext {
    * such as running cdk bootstrap; call the returned function when it ends.
    */
   pauseBudget?(): () => void;
+  /**
+   * Starts loading the code of every hook. The credentials check calls it once its STS
+   * request is out, so loading the other checks overlaps that round trip.
+   */
+  preload?(): void;
   /** Asks the user a question on stderr; rejects when the run is not interactive. */
   prompt(question: string, options?: { secret?: boolean }): Promise<string>;
 }
@@ -142,7 +147,9 @@ export interface Hook {
    */
   whenNeedsUnmet?(context: PreflightContext, unmet: CheckResult): HookOutcome | Promise<HookOutcome>;
   /** Returns a reason to skip the hook for this context, or undefined to run it. */
-  skipReason?(context: PreflightContext): string | undefined;
+  skipReason?(context: PreflightContext): string | undefined | Promise<string | undefined>;
+  /** Starts loading the hook's code ahead of its run, such as while an AWS request is in flight. */
+  prepare?(): void;
   run(context: PreflightContext): Promise<HookOutcome>;
 }
 
