@@ -6,7 +6,7 @@ import path from "node:path";
 import { CONFIG_FILE_NAMES } from "../config/load.js";
 import type { ToolName } from "../config/schema.js";
 import { configError, usageError } from "../errors.js";
-import { installedVersion } from "../tools/detect.js";
+import { installedVersion, usesSstV3Config } from "../tools/detect.js";
 import { detectPackageManager, type PackageManager } from "./package-manager.js";
 import { findStages, type FoundStages } from "./stages.js";
 import { matchBrackets, significant, tokenize } from "./tokenize.js";
@@ -76,7 +76,7 @@ function detectProjectTool(
     const major = majorOf(installed) ?? majorOf(declared);
     if (major !== undefined && major >= 3) return { tool: "sst-v3", detectedBy: `${sstConfigFile} and sst ${installed ?? declared}` };
     if (major === 2) return { tool: "sst-v2", detectedBy: `${sstConfigFile} and sst ${installed ?? declared}` };
-    if (sstConfigText && /\$config\s*\(/.test(sstConfigText)) return { tool: "sst-v3", detectedBy: `${sstConfigFile} uses $config()` };
+    if (sstConfigText && usesSstV3Config(sstConfigText)) return { tool: "sst-v3", detectedBy: `${sstConfigFile} uses $config()` };
     return { tool: "sst-v2", detectedBy: `${sstConfigFile} without $config()` };
   }
   if (existsSync(path.join(dir, "sst.json"))) return { tool: "sst-v1", detectedBy: "sst.json" };

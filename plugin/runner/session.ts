@@ -196,6 +196,11 @@ function silenceSdkNodeWarning(): () => void {
   };
 }
 
+/** Returns whether PREFLIGHT_SKIP asks to skip the checks for this run ("1" or "true"). */
+export function skipRequested(env: NodeJS.ProcessEnv): boolean {
+  return env.PREFLIGHT_SKIP === "1" || env.PREFLIGHT_SKIP === "true";
+}
+
 export function isCI(env: NodeJS.ProcessEnv): boolean {
   const value = env.CI;
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";

@@ -4,7 +4,7 @@
 import { DEFAULT_COMMANDS, type PreflightConfig } from "../config/schema.js";
 import { isPreflightError } from "../errors.js";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { runSession } from "../runner/session.js";
+import { runSession, skipRequested } from "../runner/session.js";
 import { defaultHooks } from "../../hooks/index.js";
 import type { FailOn } from "../runner/run-hooks.js";
 
@@ -58,7 +58,7 @@ export function preflight<Input, Output>(
     const file = await loadFileConfig();
     const commands = config.commands ?? (file.loaded?.config.commands) ?? DEFAULT_COMMANDS;
     if (!command || !commands.includes(command)) return printConfig(app);
-    if (["1", "true"].includes(process.env.PREFLIGHT_SKIP ?? "")) {
+    if (skipRequested(process.env)) {
       process.stderr.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
       return printConfig(app);
     }

@@ -6,6 +6,11 @@ import type { ToolName } from "../config/schema.js";
 import { usageError } from "../errors.js";
 import type { ToolInfo } from "../runner/types.js";
 
+/** Returns whether an sst.config.ts source is an SST v3/v4 app, which calls `$config()`. */
+export function usesSstV3Config(source: string): boolean {
+  return /\$config\s*\(/.test(source);
+}
+
 export function detectTool(cwd: string, forced?: ToolName): ToolInfo {
   if (forced) {
     const version = installedVersion(cwd, packageOf(forced));
@@ -20,7 +25,7 @@ export function detectTool(cwd: string, forced?: ToolName): ToolInfo {
     if (major !== undefined && major >= 3) return { name: "sst-v3", version: version!, detectedBy: `${sstConfig} and sst@${version}` };
     if (major === 2) return { name: "sst-v2", version: version!, detectedBy: `${sstConfig} and sst@${version}` };
     // Without an installed package, the config's shape tells the generation apart.
-    if (/\$config\s*\(/.test(source)) return { name: "sst-v3", detectedBy: `${sstConfig} uses $config()` };
+    if (usesSstV3Config(source)) return { name: "sst-v3", detectedBy: `${sstConfig} uses $config()` };
     return { name: "sst-v2", detectedBy: `${sstConfig} without $config() (sst is not installed)` };
   }
 

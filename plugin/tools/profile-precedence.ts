@@ -51,7 +51,7 @@ export function listProfileSources(input: SettingsInput, stage: StageConfig, sta
   if (project.profile) sources.push({ kind: "config", source: project.origin, value: project.profile });
   if (env.AWS_PROFILE) sources.push({ kind: "AWS_PROFILE", source: "AWS_PROFILE", value: env.AWS_PROFILE });
   if (env.AWS_DEFAULT_PROFILE) sources.push({ kind: "AWS_DEFAULT_PROFILE", source: "AWS_DEFAULT_PROFILE", value: env.AWS_DEFAULT_PROFILE });
-  const keys = tool === "cdk" || tool === "sst-v1" ? hasCdkEnvKeys(env) : Boolean(env.AWS_ACCESS_KEY_ID) && Boolean(env.AWS_SECRET_ACCESS_KEY);
+  const keys = tool === "cdk" || tool === "sst-v1" ? hasCdkEnvKeys(env) : hasJsKeys(env);
   if (keys) sources.push({ kind: "environment-keys", source: "the environment", value: ENV_KEYS });
   if (stage.profile) sources.push({ kind: "stage", source: `stage ${stageName ?? "*"} in the preflight configuration`, value: stage.profile });
   return sources;
@@ -110,6 +110,7 @@ function precedence(tool: ToolName, env: NodeJS.ProcessEnv): ProfileSourceKind[]
   }
 }
 
+/** Returns true when both static keys are exported; the JS SDK treats an empty variable as unset. */
 function hasJsKeys(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ACCESS_KEY_ID) && Boolean(env.AWS_SECRET_ACCESS_KEY);
 }

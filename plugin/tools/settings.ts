@@ -20,11 +20,6 @@ export interface SettingsInput {
   files: SharedFiles;
 }
 
-/** Returns true when both static keys are exported; the SDK treats an empty variable as unset. */
-export function hasEnvKeys(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.AWS_ACCESS_KEY_ID) && Boolean(env.AWS_SECRET_ACCESS_KEY);
-}
-
 export function resolveStage(input: SettingsInput): Sourced<string> | undefined {
   const { flags, project, env, tool, cwd } = input;
   if (flags.stage) return { value: flags.stage, source: flags.stageSource ?? "--stage" };

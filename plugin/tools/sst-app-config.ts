@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { configError, describeError } from "../errors.js";
+import { usesSstV3Config } from "./detect.js";
 
 // The same symbol as CAPTURE_KEY in plugin/sst/preflight.ts; Symbol.for makes it shared
 // with the copy of sst-preflight that the app's sst.config.ts imports.
@@ -75,7 +76,7 @@ export async function readSstAppConfig(
 /** Returns whether the project has an SST v2 sst.config.ts (one without `$config`, which is SST v3). */
 export function isSstV2Config(cwd: string): boolean {
   const file = path.join(cwd, "sst.config.ts");
-  return existsSync(file) && !/\$config\s*\(/.test(readFileSync(file, "utf8"));
+  return existsSync(file) && !usesSstV3Config(readFileSync(file, "utf8"));
 }
 
 /** Returns whether an SST v2 app registers the checks in its sst.config.ts. */

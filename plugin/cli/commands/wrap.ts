@@ -7,6 +7,7 @@ import { PreflightError, usageError } from "../../errors.js";
 import { runTool } from "../../tools/spawn.js";
 import { readToolOption, type CliOptions } from "../args.js";
 import { runChecks, type CheckInput } from "./check.js";
+import { skipRequested } from "../../runner/session.js";
 import { isSstV2Config, readSstAppConfig, usesPreflightInSstConfig } from "../../tools/sst-app-config.js";
 
 export interface WrapInput {
@@ -37,7 +38,7 @@ export async function wrapCommand(input: WrapInput): Promise<number> {
   let appConfig: Record<string, unknown> | undefined;
 
   let exitCode = 0;
-  if (["1", "true"].includes(input.env.PREFLIGHT_SKIP ?? "")) {
+  if (skipRequested(input.env)) {
     input.write("sst-preflight: checks skipped because PREFLIGHT_SKIP=1\n");
   } else if (!isCdk && usesPreflightInSstConfig(input.cwd)) {
     // The app's config() runs the checks inside SST with the inline options, which
