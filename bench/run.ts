@@ -1,7 +1,7 @@
-// The benchmark: `sst-preflight check --json` with every check on against moto on
-// loopback, compared with a plain SDK script that only calls GetCallerIdentity; the
-// time to the first byte of a wrapped tool; 10 stages x 3 regions against one target;
-// AWS requests per check; and the install size. Run with `npm run bench`.
+// The benchmark, run with `npm run bench`. It compares `sst-preflight check --json`, with
+// every check on against moto on loopback, to a plain SDK script that only calls
+// GetCallerIdentity. It also measures the time to the first byte of a wrapped tool,
+// 10 stages x 3 regions against one target, AWS requests per check, and the install size.
 // BENCH_RUNS sets the samples per command (default 9, at least 7 for the results page);
 // BENCH_SKIP_INSTALL=1 skips the install size, which needs npm and its cache.
 // BENCH_COMPARE_CLI=/path/to/dist/plugin/cli/main.js adds that build's check to the
@@ -44,9 +44,9 @@ async function main(): Promise<void> {
   const stub = await startIamStub({ upstreamUrl: moto.url, simulation: { defaultDecision: "allowed" } });
   const projects: TempProject[] = [];
   const project = (config: unknown, bin?: Record<string, string>) => {
-    const made = makeCdkProject({ config, ...(bin ? { bin } : {}) });
-    projects.push(made);
-    return made.dir;
+    const created = makeCdkProject({ config, ...(bin ? { bin } : {}) });
+    projects.push(created);
+    return created.dir;
   };
 
   try {

@@ -1,6 +1,6 @@
 // The checks in the order they are reported. The runner starts each one as soon as
 // the checks it needs have finished. The credentials and account checks are loaded at
-// once; the others load on first use, or earlier when the credentials check asks for
+// once; the others load on first use, or earlier when the credentials check requests
 // it while its STS request is in flight, so their modules (and AWS SDK clients) load
 // during that round trip instead of before it.
 import type { Hook, HookOutcome, PreflightContext } from "../plugin/runner/types.js";

@@ -300,7 +300,7 @@ online("file session keys answered with ExpiredToken", async (state) => {
       files: { config: "[profile leapp]\nregion = eu-west-1\n", credentials: `[leapp]\naws_access_key_id = ASIASTALE00000000001\naws_secret_access_key = ${FAKE_SECRET}\naws_session_token = stale-token\nregion = eu-west-1\n` },
     });
     assert.is(result.exitCode, 1, result.stderr);
-    assert.match(result.credentials.summary, "STS answered ExpiredToken for the session keys of profile leapp");
+    assert.match(result.credentials.summary, "STS returned ExpiredToken for the session keys of profile leapp");
     assert.ok(result.credentials.guidance.some((line) => line.includes("credentials:2") && line.includes("Leapp")), result.credentials.guidance.join("\n"));
     assert.ok(stub.calls() >= 1);
   } finally {

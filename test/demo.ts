@@ -21,7 +21,7 @@ if (!motoAvailable()) {
 const moto = await startMoto();
 const deployer = await seedExampleProdAccount(moto);
 await moto.enableAuth();
-// moto lacks the IAM policy simulator; this loopback stub answers it and passes the rest to moto.
+// moto lacks the IAM policy simulator; this loopback stub serves it and passes the rest to moto.
 const stub = await startIamStub({ upstreamUrl: moto.url, simulation: { defaultDecision: "allowed" } });
 const app = makeSstApp();
 const isolated = makeIsolatedEnv({

@@ -1,6 +1,6 @@
 // One AWS call through callAws against a server that stalls, resets, fails, throttles
-// or returns malformed data: every call ends within its timeout with a classified error, for
-// each wire format the checks use (Query XML, JSON 1.1, S3's REST XML).
+// or returns malformed data. Every call ends within its timeout with a classified error,
+// for each wire format the checks use (Query XML, JSON 1.1, S3's REST XML).
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
@@ -85,7 +85,7 @@ async function callWithFault(state: State, service: string, fault: FaultKind, ti
 
 for (const service of Object.keys(SERVICES)) {
   for (const [fault, kind] of Object.entries(EXPECTED)) {
-    // S3 answers a 403 without a body for HEAD requests only; its XML errors carry no JSON form.
+    // S3 returns a 403 without a body for HEAD requests only; its XML errors carry no JSON form.
     if (service === "s3" && fault === "forbidden-wrong-format") continue;
 
     calls(`${service} ${fault} becomes ${kind}`, async (state) => {

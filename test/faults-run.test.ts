@@ -16,7 +16,7 @@ const CALL_TIMEOUT_SECONDS = 0.5;
 const BUDGET_SLACK_MS = 3_000;
 // Checks that decide without any AWS call of their own.
 const LOCAL_CHECKS = new Set(["account"]);
-// Words that say why a check could not decide; a bare "unexpected error" is no reason.
+// Words that state why a check could not decide; a bare "unexpected error" is no reason.
 const REASON = /timed out|time budget|could not reach|HTTP \d{3}|throttl|rate exceeded|denied|not allowed|could not be parsed|malformed|no .*(identity|answer|result)|did not return|missing|empty|invalid|unknown|failed/i;
 
 interface State {
@@ -78,7 +78,7 @@ for (const fault of FAULT_KINDS) {
     for (const check of checks) {
       if (check.id === "credentials" || LOCAL_CHECKS.has(check.id) || check.status === "skip") continue;
       assert.ok(check.status === "unknown" || check.status === "fail", `${check.id} must not pass under ${fault}:\n${report}`);
-      // A fail states what it found; an unknown must say why it could not decide.
+      // A fail states what it found; an unknown must state why it could not decide.
       const text = [check.summary, ...(check.details ?? [])].join("\n");
       if (check.status === "unknown") assert.match(text, REASON, `${check.id} gives a reason under ${fault}: ${text}`);
       assert.not.match(check.summary, /unexpected error/, `${check.id} crashed under ${fault}: ${check.summary}`);

@@ -1,7 +1,7 @@
 // The live progress on a real terminal (tmux): while a check runs, its line shows a
 // spinner and the elapsed time, and then the result replaces it. With CI set, the same
 // terminal gets plain lines only. A loopback proxy in front of moto delays every
-// AWS answer, so the checks run long enough to be seen.
+// AWS response, so the checks run long enough to be seen.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { createServer, request as httpRequest, type Server } from "node:http";

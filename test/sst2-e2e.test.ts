@@ -27,7 +27,7 @@ e2e.before(async (state) => {
   state.moto = await startMoto();
   const deployer = await seedExampleProdAccount(state.moto);
   await state.moto.enableAuth();
-  // moto lacks the IAM policy simulator; the stub answers it and passes the rest to moto.
+  // moto lacks the IAM policy simulator; the stub serves it and passes the rest to moto.
   state.stub = await startIamStub({ upstreamUrl: state.moto.url, simulation: { defaultDecision: "allowed" } });
   state.app = makeSstApp();
   state.secret = deployer.secretAccessKey;

@@ -27,7 +27,7 @@ export async function getCallerIdentity(call: IdentityCall): Promise<CallerIdent
     signal: call.signal,
   });
   // Module loading runs on this thread; started after the request is on its way, it
-  // fills the time spent waiting for the answer.
+  // fills the time spent waiting for the response.
   if (call.whileWaiting) setImmediate(call.whileWaiting);
   const output = await pending;
   const account = output.Account ?? "";
@@ -72,7 +72,7 @@ export function identityFailure(error: AwsCallError, context: IdentityFailureCon
           finding: {
             code: "file-session-expired",
             severity: "error",
-            message: `STS answered ExpiredToken for the session keys of profile ${step?.profile} in ${context.credentialsPath}; keys written to that file carry no expiry, so only AWS can tell they are stale`,
+            message: `STS returned ExpiredToken for the session keys of profile ${step?.profile} in ${context.credentialsPath}; keys written to that file carry no expiry, so only AWS can tell they are stale`,
             profile: step?.profile ?? "",
             file: context.credentialsPath,
             ...(step?.line ? { line: step.line } : {}),
@@ -80,7 +80,7 @@ export function identityFailure(error: AwsCallError, context: IdentityFailureCon
           },
         };
       }
-      return { status: "fail", finding: { code: "expired-token", severity: "error", message: `${from} are expired (STS answered ExpiredToken)`, fix: context.refresh } };
+      return { status: "fail", finding: { code: "expired-token", severity: "error", message: `${from} are expired (STS returned ExpiredToken)`, fix: context.refresh } };
     }
     case "invalid-token":
       return {

@@ -75,8 +75,8 @@ function linksToTry(links: readonly ChainLink[]): ChainLink[] {
 async function providerFor(link: ChainLink, options: ResolveOptions, outcome: ResolveOutcome): Promise<AwsCredentialIdentityProvider | undefined> {
   const providers = await import("@aws-sdk/credential-providers");
   const parentClientConfig = options.region ? { region: options.region } : {};
-  // The STS client that assumes roles has no timeout of its own; a stalled AssumeRole
-  // would otherwise hold a socket, and the process, open after the check gave up.
+  // The STS client that assumes roles has no timeout of its own. Without one, a stalled
+  // AssumeRole would hold a socket, and so the process, open after the check gave up.
   const { NodeHttpHandler } = await import("@smithy/node-http-handler");
   const clientConfig = {
     requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(options.callTimeoutMs, 5_000), requestTimeout: options.callTimeoutMs }),
@@ -146,9 +146,9 @@ export class DeadlineError extends Error {
 }
 
 /** Rejects when `promise` does not settle within `ms`; the SDK's providers take no abort signal. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+export function withDeadline<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DeadlineError(`${what} timed out after ${ms / 1000} s`)), ms);
+    const timer = setTimeout(() => reject(new DeadlineError(`${operation} timed out after ${ms / 1000} s`)), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -46,9 +46,9 @@ const OTHER_BASE_DELAY_MS = 100;
  * `callAws("sts:GetCallerIdentity", (abortSignal) => sts.send(command, { abortSignal }), options)`.
  *
  * Throttling, server errors and dropped connections are retried with backoff, up to
- * `attempts` in all (default 2), but only while the pause still fits in `timeoutMs`: the
- * SDK's own retries are off (see AwsClients), so the error that ends the call is the
- * service's last response, not a timeout that hides it.
+ * `attempts` in all (default 2), but only while the pause still fits in `timeoutMs`.
+ * The SDK's own retries are off (see AwsClients), so the error that ends the call is
+ * the service's last response, not a timeout that hides it.
  */
 export async function callAws<Output>(
   action: string,

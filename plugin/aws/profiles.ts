@@ -43,7 +43,7 @@ export async function loadSharedFiles(env: NodeJS.ProcessEnv): Promise<SharedFil
   try {
     parsed = await loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true });
   } catch {
-    // The SDK throws on a `__proto__` section; it then sees neither file, and neither do we.
+    // The SDK throws on a `__proto__` section; it then reads neither file, and neither do we.
     parsed = { configFile: {}, credentialsFile: {} };
   }
   // The parser keeps `[sso-session x]` and `[services x]` sections in the config map

@@ -6,7 +6,7 @@ import type { FailOn } from "../runner/run-hooks.js";
 
 export interface CliOptions {
   stage?: string;
-  /** Where --stage came from when it was read from the wrapped tool's arguments, such as "-c stage=...". */
+  /** Source of --stage when it was read from the wrapped tool's arguments, such as "-c stage=...". */
   stageSource?: string;
   profile?: string;
   region?: string;

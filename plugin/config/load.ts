@@ -19,7 +19,7 @@ const CONFIG_LOAD_TIMEOUT_MS = 15_000;
 
 export interface LoadedConfig {
   config: PreflightConfig;
-  /** Where the configuration came from, for messages; "defaults" when nothing was found. */
+  /** Source of the configuration, for messages; "defaults" when nothing was found. */
   origin: string;
   file?: string;
 }

@@ -34,8 +34,8 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
     return `${where}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   }
   const received = valueAt(raw, issue.path);
-  const shown = received === undefined ? "nothing" : preview(received);
-  return `${where}: ${issue.message}, got ${shown}`;
+  const receivedText = received === undefined ? "nothing" : preview(received);
+  return `${where}: ${issue.message}, got ${receivedText}`;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -124,15 +124,15 @@ export class HumanReporter {
   }
 
   private formatResult(result: CheckResult): string {
-    const shown = result.status === "warn" || result.status === "fail" || result.status === "unknown";
-    if (this.options.quiet && !shown) return "";
+    const needsDetail = result.status === "warn" || result.status === "fail" || result.status === "unknown";
+    if (this.options.quiet && !needsDetail) return "";
 
     const symbol = this.colorFor(result.status)(SYMBOLS[result.status]);
     const title = result.title.padEnd(TITLE_WIDTH);
     const time = this.paint.dim(`${result.durationMs} ms`);
     const lines = [`${symbol} ${title} ${stripControl(result.summary)}${result.status === "skip" ? "" : `  ${time}`}`];
 
-    if (shown || this.options.verbose) {
+    if (needsDetail || this.options.verbose) {
       for (const detail of result.details) lines.push(`    ${indent(stripControl(detail))}`);
       for (const hint of result.guidance) lines.push(`    ${this.paint.cyan("→")} ${indent(stripControl(hint))}`);
     }

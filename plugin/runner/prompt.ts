@@ -81,7 +81,7 @@ function readSecret(question: string, signal: AbortSignal | undefined): Promise<
         }
         if (char === "\r" || char === "\n") return finish();
         if (char === "\u0003") return interrupt();
-        if (char === "\u0004" && answer === "") return finish(new PromptUnavailableError("no answer: the input ended"));
+        if (char === "\u0004" && answer === "") return finish(new PromptUnavailableError("no input: stdin ended before a line was entered"));
         if (char === "\u007f" || char === "\b") answer = answer.slice(0, -1);
         else if (char === "\u0015") answer = "";
         else if (char === "\u001b") inEscape = true;

@@ -144,7 +144,7 @@ export async function runSession(input: SessionInput): Promise<SessionResult> {
     awsCallTimeoutMs,
     log: makeLogger((text) => reporter.write(text), input.flags.verbose === true, input.env),
     prompt: async (question, options) => {
-      // Time spent answering does not count against the budget.
+      // Time spent on a prompt does not count against the budget.
       const resume = budget.pause();
       try {
         const promptSignal = input.signal ? { signal: input.signal } : {};

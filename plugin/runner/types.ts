@@ -85,14 +85,14 @@ export interface PreflightContext {
   flags: {
     /** --fix: repair what a check can repair, such as a missing bootstrap. */
     fix: boolean;
-    /** --yes: answer yes to confirmations. */
+    /** --yes: confirm without a prompt. */
     yes: boolean;
     /** --role-arn: overrides the stage's roleArn. */
     roleArn?: string;
     /** The run only reports (the check command): no tool runs after it, so nothing needs confirming. */
     checkOnly?: boolean;
   };
-  /** What the stage, profile and region were resolved from, so hooks can explain precedence. */
+  /** Inputs that the stage, profile and region were resolved from, so hooks can explain precedence. */
   settingsInput?: SettingsInput;
   /** Set by the credentials hook. */
   credentials?: ResolvedCredentials;
@@ -111,8 +111,8 @@ export interface PreflightContext {
   awsCallTimeoutMs: number;
   log: Logger;
   /**
-   * Stops the run's time budget, for work the user consented to that may take minutes,
-   * such as running cdk bootstrap; call the returned function when it ends.
+   * Stops the run's time budget for work the user consented to that may take minutes,
+   * such as running cdk bootstrap. Call the returned function when that work ends.
    */
   pauseBudget?(): () => void;
   /**

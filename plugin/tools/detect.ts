@@ -24,7 +24,7 @@ export function detectTool(cwd: string, forced?: ToolName): ToolInfo {
     const major = version ? Number.parseInt(version, 10) : undefined;
     if (major !== undefined && major >= 3) return { name: "sst-v3", version: version!, detectedBy: `${sstConfig} and sst@${version}` };
     if (major === 2) return { name: "sst-v2", version: version!, detectedBy: `${sstConfig} and sst@${version}` };
-    // Without an installed package, the config's shape tells the generation apart.
+    // Without an installed package, the config's shape distinguishes the generations.
     if (usesSstV3Config(source)) return { name: "sst-v3", detectedBy: `${sstConfig} uses $config()` };
     return { name: "sst-v2", detectedBy: `${sstConfig} without $config() (sst is not installed)` };
   }

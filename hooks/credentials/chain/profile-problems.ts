@@ -94,7 +94,7 @@ export function explainProfileWithoutCredentials(setup: CredentialSetup, name: s
   return {
     ...base,
     code: "profile-without-credentials",
-    message: `profile ${name} holds no credential settings (static keys, role_arn, sso_*, credential_process or web_identity_token_file)`,
+    message: `profile ${name} contains no credential settings (static keys, role_arn, sso_*, credential_process or web_identity_token_file)`,
     ...locateProfile(setup, name),
     fix: `Add credentials to profile ${name}, or run aws configure --profile ${name}.`,
   };

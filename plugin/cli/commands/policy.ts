@@ -106,7 +106,7 @@ function parseServices(value: string): string[] {
 function readAssembly(directory: string): CloudAssembly {
   try {
     const assembly = readCloudAssembly(directory);
-    if (!assembly) throw usageError(`No cloud assembly in ${directory}: manifest.json is missing`, ["Synthesize first (npx cdk synth), or point --cdk-out at the folder that holds manifest.json."]);
+    if (!assembly) throw usageError(`No cloud assembly in ${directory}: manifest.json is missing`, ["Synthesize first (npx cdk synth), or point --cdk-out at the folder that contains manifest.json."]);
     return assembly;
   } catch (error) {
     if (error instanceof AssemblyError) throw configError(error.message);
